@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace cityops::engine {
+
+//! The rule that raised an alert.
+enum class AlertRule : std::uint8_t {
+    Co2High,  //!< design rule: CO2 > 800 ppm at least 3 times within 5 minutes at one location
+};
+
+enum class Severity : std::uint8_t { Info, Warning, Critical };
+
+//! An alert raised in event time. Its id is deterministic (rule + key + first matched event), so a
+//! re-emission after a restart or a rerun is recognisably the same alert.
+struct Alert {
+    std::uint64_t id = 0;
+    std::int64_t firstEventMs = 0;  //!< event time of the first matched reading
+    std::int64_t eventTimeMs = 0;   //!< event time of the reading that completed the match
+    double value = 0.0;             //!< the largest value among the matched readings
+    std::uint32_t sensorId = 0;
+    std::uint16_t locationId = 0;
+    AlertRule rule = AlertRule::Co2High;
+    Severity severity = Severity::Warning;
+    std::uint8_t matchedCount = 0;  //!< readings that formed the match
+};
+
+std::string_view toString(AlertRule rule);
+std::string_view toString(Severity severity);
+
+//! Deterministic alert id: a 64-bit mix of rule, key and the first matched event time.
+std::uint64_t makeAlertId(AlertRule rule, std::uint64_t key, std::int64_t firstEventMs);
+
+}  // namespace cityops::engine
