@@ -1,0 +1,190 @@
+#include "cityops/widgets/alert_model.h"
+
+#include <QColor>
+#include <QDateTime>
+
+#include "cityops/engine/reading.h"
+
+namespace cityops::widgets {
+
+namespace {
+
+QString formatTime(std::int64_t ms) {
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+QColor severityColour(engine::Severity severity) {
+    switch (severity) {
+        case engine::Severity::Info:
+            return QColor(0x5a, 0xb4, 0xff);
+        case engine::Severity::Warning:
+            return QColor(0xff, 0x9f, 0x1a);
+        case engine::Severity::Critical:
+            return QColor(0xff, 0x2d, 0x55);
+    }
+    return {};
+}
+
+//! The metric a rule is evaluated on, for the unit of the value column.
+engine::Metric ruleMetric(engine::AlertRule rule) {
+    switch (rule) {
+        case engine::AlertRule::Co2High:
+            return engine::Metric::Co2;
+    }
+    return engine::Metric::Co2;
+}
+
+}  // namespace
+
+AlertModel::AlertModel(const simulation::City& city, QObject* parent) : QAbstractTableModel(parent), m_city(city) {}
+
+int AlertModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(m_alerts.size());
+}
+
+int AlertModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(Column::Count);
+}
+
+QVariant AlertModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() >= rowCount()) return {};
+    const engine::Alert& alert = alertAt(index.row());
+    switch (role) {
+        case IdRole:
+            return QVariant::fromValue<quint64>(alert.id);
+        case SeverityRole:
+            return static_cast<int>(alert.severity);
+        case TimeRole:
+            return QVariant::fromValue<qint64>(alert.eventTimeMs);
+        case RuleRole:
+            return static_cast<int>(alert.rule);
+        case DistrictRole:
+            return districtName(alert.locationId);
+        case SensorRole:
+            return QVariant::fromValue<quint32>(alert.sensorId);
+        case ValueRole:
+            return alert.value;
+        default:
+            break;
+    }
+    const auto column = static_cast<Column>(index.column());
+    if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
+        switch (column) {
+            case Column::Time:
+                return formatTime(alert.eventTimeMs);
+            case Column::Severity:
+                return severityText(alert.severity);
+            case Column::Rule:
+                return ruleText(alert.rule);
+            case Column::District:
+                return districtName(alert.locationId);
+            case Column::Sensor:
+                return sensorName(alert.sensorId);
+            case Column::Value: {
+                const std::string_view unit = engine::unitOf(ruleMetric(alert.rule));
+                const QString unitText = QString::fromUtf8(unit.data(), static_cast<qsizetype>(unit.size()));
+                return QStringLiteral("%1 %2").arg(alert.value, 0, 'f', 0).arg(unitText);
+            }
+            case Column::Count:
+                break;
+        }
+    }
+    if (role == Qt::ForegroundRole && column == Column::Severity) return severityColour(alert.severity);
+    if (role == Qt::TextAlignmentRole && column == Column::Value)
+        return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
+    return {};
+}
+
+QVariant AlertModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (static_cast<Column>(section)) {
+        case Column::Time:
+            return tr("Time");
+        case Column::Severity:
+            return tr("Severity");
+        case Column::Rule:
+            return tr("Rule");
+        case Column::District:
+            return tr("District");
+        case Column::Sensor:
+            return tr("Sensor");
+        case Column::Value:
+            return tr("Value");
+        case Column::Count:
+            break;
+    }
+    return {};
+}
+
+QHash<int, QByteArray> AlertModel::roleNames() const {
+    QHash<int, QByteArray> names = QAbstractTableModel::roleNames();
+    names.insert(IdRole, "alertId");
+    names.insert(SeverityRole, "severity");
+    names.insert(TimeRole, "time");
+    names.insert(RuleRole, "rule");
+    names.insert(DistrictRole, "district");
+    names.insert(SensorRole, "sensor");
+    names.insert(ValueRole, "value");
+    return names;
+}
+
+int AlertModel::appendAlerts(std::span<const engine::Alert> alerts) {
+    std::vector<engine::Alert> fresh;
+    for (const engine::Alert& alert : alerts) {
+        if (m_ids.insert(alert.id).second) fresh.push_back(alert);
+    }
+    if (fresh.empty()) return 0;
+    const int first = rowCount();
+    beginInsertRows({}, first, first + static_cast<int>(fresh.size()) - 1);
+    m_alerts.insert(m_alerts.end(), fresh.begin(), fresh.end());
+    endInsertRows();
+    return static_cast<int>(fresh.size());
+}
+
+void AlertModel::clear() {
+    beginResetModel();
+    m_alerts.clear();
+    m_ids.clear();
+    endResetModel();
+}
+
+int AlertModel::rowOfId(std::uint64_t id) const {
+    if (!m_ids.contains(id)) return -1;
+    for (std::size_t row = 0; row < m_alerts.size(); ++row) {
+        if (m_alerts[row].id == id) return static_cast<int>(row);
+    }
+    return -1;
+}
+
+QString AlertModel::districtName(std::uint16_t districtId) const {
+    if (districtId < m_city.districts.size()) return QString::fromStdString(m_city.districts[districtId].name);
+    return tr("District %1").arg(districtId);
+}
+
+QString AlertModel::sensorName(std::uint32_t sensorId) const {
+    if (sensorId < m_city.sensors.size()) return QString::fromStdString(m_city.sensors[sensorId].name);
+    return tr("Sensor %1").arg(sensorId);
+}
+
+QString AlertModel::severityText(engine::Severity severity) {
+    switch (severity) {
+        case engine::Severity::Info:
+            return tr("Info");
+        case engine::Severity::Warning:
+            return tr("Warning");
+        case engine::Severity::Critical:
+            return tr("Critical");
+    }
+    return {};
+}
+
+QString AlertModel::ruleText(engine::AlertRule rule) {
+    switch (rule) {
+        case engine::AlertRule::Co2High:
+            return tr("CO\u2082 high");
+    }
+    return {};
+}
+
+}  // namespace cityops::widgets

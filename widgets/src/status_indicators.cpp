@@ -1,0 +1,62 @@
+#include "cityops/widgets/status_indicators.h"
+
+#include <QDateTime>
+#include <QLabel>
+#include <QLocale>
+#include <QStatusBar>
+#include <algorithm>
+
+namespace cityops::widgets {
+
+namespace {
+
+constexpr qint64 kRateIntervalMs = 1000;
+
+QLabel* addLabel(QStatusBar& bar, const QString& objectName, bool permanent) {
+    auto* label = new QLabel(&bar);
+    label->setObjectName(objectName);
+    label->setContentsMargins(6, 0, 6, 0);
+    if (permanent)
+        bar.addPermanentWidget(label);
+    else
+        bar.addWidget(label);
+    return label;
+}
+
+}  // namespace
+
+StatusIndicators::StatusIndicators(QStatusBar& statusBar, const QString& dataSource, QObject* parent)
+    : QObject(parent),
+      m_source(addLabel(statusBar, QStringLiteral("statusSource"), false)),
+      m_simTime(addLabel(statusBar, QStringLiteral("statusSimTime"), true)),
+      m_rate(addLabel(statusBar, QStringLiteral("statusRate"), true)),
+      m_lag(addLabel(statusBar, QStringLiteral("statusLag"), true)),
+      m_alerts(addLabel(statusBar, QStringLiteral("statusAlerts"), true)) {
+    m_source->setText(tr("Source: %1").arg(dataSource));
+    m_clock.start();
+    update(0, {}, 0);
+}
+
+void StatusIndicators::update(std::int64_t simTimeMs, const engine::PipelineMetrics& metrics, int alertCount) {
+    const qint64 elapsed = m_clock.elapsed();
+    if (elapsed >= kRateIntervalMs) {
+        const std::uint64_t events = metrics.eventsProcessed;
+        const std::uint64_t delta = events >= m_rateBaseEvents ? events - m_rateBaseEvents : 0;
+        m_eventsPerSecond = static_cast<double>(delta) * 1000.0 / static_cast<double>(elapsed);
+        m_rateBaseEvents = events;
+        m_clock.restart();
+    }
+    const QLocale locale;
+    const QString time =
+        simTimeMs > 0
+            ? QDateTime::fromMSecsSinceEpoch(simTimeMs, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
+            : tr("—");
+    m_simTime->setText(tr("Simulated: %1 UTC").arg(time));
+    m_rate->setText(tr("%1 events/s").arg(locale.toString(m_eventsPerSecond, 'f', 0)));
+    const std::int64_t lagMs =
+        metrics.watermarkMs > 0 ? std::max<std::int64_t>(0, metrics.maxEventTimeMs - metrics.watermarkMs) : 0;
+    m_lag->setText(tr("Watermark lag: %1 s").arg(locale.toString(static_cast<double>(lagMs) / 1000.0, 'f', 1)));
+    m_alerts->setText(tr("Alerts: %1").arg(alertCount));
+}
+
+}  // namespace cityops::widgets
