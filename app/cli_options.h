@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <cstdint>
+#include <optional>
+
+namespace cityops::app {
+
+//! What the command line asked for. Parsed before any QApplication exists, so `--help`, `--version`
+//! and the no-display check work on machines without a display.
+struct CliOptions {
+    bool headless = false;
+    bool showHelp = false;
+    bool showVersion = false;
+    bool listScenarios = false;
+    QString scenario = QStringLiteral("co2-episode");
+    std::int64_t durationMs = 600'000;
+    bool durationGiven = false;
+    double speed = 60.0;  //!< simulated seconds per real second; 0 = as fast as possible
+    std::optional<std::uint64_t> seed;
+    std::optional<std::uint32_t> sensors;
+    int workers = 0;
+    QString screenshotPath;
+    double screenshotAfterSeconds = 8.0;
+    QString language;  //!< "en", "uk", "ru"; empty = saved setting or system locale
+};
+
+//! Either options or a message saying which argument is wrong and why.
+struct CliParseResult {
+    std::optional<CliOptions> options;
+    QString error;
+};
+
+CliParseResult parseCommandLine(const QStringList& arguments);
+QString helpText();
+//! "10m", "90s", "1h30m", "2d" → milliseconds; nullopt when malformed.
+std::optional<std::int64_t> parseDuration(const QString& text);
+
+}  // namespace cityops::app

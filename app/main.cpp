@@ -1,0 +1,155 @@
+// cityops: command-line parsing and wiring of simulator → engine → console. Nothing else lives here.
+#include <QApplication>
+#include <QDir>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QSettings>
+#include <QTimer>
+#include <QTranslator>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <variant>
+
+#include "cityops/engine/stream_pipeline.h"
+#include "cityops/simulation/city.h"
+#include "cityops/simulation/headless.h"
+#include "cityops/simulation/live_runner.h"
+#include "cityops/simulation/scenario.h"
+#include "cityops/widgets/main_window.h"
+#include "cli_options.h"
+#include "cityops_version.h"
+
+namespace {
+
+using cityops::app::CliOptions;
+namespace sim = cityops::simulation;
+namespace engine = cityops::engine;
+
+std::atomic<bool> g_cancel{false};
+
+void onSignal(int) { g_cancel.store(true); }
+
+void printLine(std::FILE* to, const QString& text) {
+    std::fputs(text.toLocal8Bit().constData(), to);
+    std::fputc('\n', to);
+}
+
+bool hasDisplay() {
+    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY") ||
+           qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
+}
+
+QString headlessEquivalent(const CliOptions& o) {
+    return QStringLiteral("cityops --headless --scenario %1 --duration 10m --speed %2")
+        .arg(o.scenario, o.speed == 0.0 ? QStringLiteral("max") : QString::number(o.speed));
+}
+
+int runHeadlessMode(const CliOptions& o, const sim::Scenario& scenario) {
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    const sim::City city = sim::generateDemoCity(scenario.seed, scenario.sensorCount);
+    sim::RunOptions run;
+    run.durationMs = o.durationGiven ? o.durationMs : scenario.defaultDurationMs;
+    run.speed = o.speed;
+    run.workers = o.workers;
+    const sim::RunSummary summary = sim::runHeadless(city, scenario, run, &g_cancel);
+    std::fputs(sim::formatSummary(summary).c_str(), stdout);
+    std::fflush(stdout);
+    return summary.cancelled ? 130 : 0;
+}
+
+void installTranslator(QApplication& app, const CliOptions& o, QSettings& settings) {
+    QString language = o.language;
+    if (language.isEmpty()) language = settings.value(QStringLiteral("ui/language")).toString();
+    if (language.isEmpty()) language = QLocale::system().name().section(QLatin1Char('_'), 0, 0);
+    if (language == QLatin1String("en")) return;
+    auto* ours = new QTranslator(&app);
+    if (ours->load(QStringLiteral(":/i18n/cityops_%1.qm").arg(language))) {
+        QApplication::installTranslator(ours);
+        QLocale::setDefault(QLocale(language));
+    }
+    auto* qt = new QTranslator(&app);
+    if (qt->load(QStringLiteral("qtbase_%1").arg(language), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(qt);
+}
+
+int runConsole(int argc, char** argv, const CliOptions& o, const sim::Scenario& scenario) {
+    QApplication app(argc, argv);
+    QSettings settings;
+    installTranslator(app, o, settings);
+
+    const sim::City city = sim::generateDemoCity(scenario.seed, scenario.sensorCount);
+    engine::PipelineConfig config;
+    config.workers = o.workers;
+    config.sensorCount = static_cast<std::uint32_t>(city.sensors.size());
+    engine::StreamPipeline pipeline(config);
+    sim::LiveRunner runner(city, scenario, pipeline);
+    runner.setSpeed(o.speed == 0.0 ? 600.0 : o.speed);
+
+    cityops::widgets::MainWindow window(city, scenario, pipeline, runner);
+    window.show();
+    runner.start();
+
+    if (!o.screenshotPath.isEmpty()) {
+        QTimer::singleShot(static_cast<int>(o.screenshotAfterSeconds * 1000.0), &window, [&window, &o] {
+            const bool saved = window.grab().save(o.screenshotPath);
+            printLine(saved ? stdout : stderr, saved ? QStringLiteral("screenshot saved to %1").arg(o.screenshotPath)
+                                                     : QStringLiteral("cityops: cannot write %1").arg(o.screenshotPath));
+            QApplication::exit(saved ? 0 : 1);
+        });
+    }
+    const int rc = QApplication::exec();
+    runner.stop();
+    return rc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication::setOrganizationName(QStringLiteral("CityOps"));
+    QCoreApplication::setApplicationName(QStringLiteral("cityops"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(CITYOPS_VERSION));
+
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i) arguments << QString::fromLocal8Bit(argv[i]);
+    const auto parsed = cityops::app::parseCommandLine(arguments);
+    if (!parsed.options) {
+        printLine(stderr, QStringLiteral("cityops: %1").arg(parsed.error));
+        return 2;
+    }
+    const CliOptions& o = *parsed.options;
+    if (o.showHelp) {
+        std::fputs(cityops::app::helpText().toLocal8Bit().constData(), stdout);
+        return 0;
+    }
+    if (o.showVersion) {
+        printLine(stdout, QStringLiteral("cityops %1").arg(QStringLiteral(CITYOPS_VERSION)));
+        return 0;
+    }
+    if (o.listScenarios) {
+        for (const auto& name : sim::builtinScenarioNames()) printLine(stdout, QString::fromStdString(name));
+        return 0;
+    }
+
+    auto loaded = sim::loadScenario(o.scenario.toStdString());
+    if (const auto* error = std::get_if<sim::ScenarioError>(&loaded)) {
+        const QString where = error->line > 0 ? QStringLiteral(" line %1:").arg(error->line) : QString();
+        printLine(stderr, QStringLiteral("cityops: scenario '%1':%2 %3")
+                              .arg(o.scenario, where, QString::fromStdString(error->message)));
+        return 2;
+    }
+    auto scenario = std::get<sim::Scenario>(std::move(loaded));
+    if (o.seed) scenario.seed = *o.seed;
+    if (o.sensors) scenario.sensorCount = *o.sensors;
+
+    if (o.headless) return runHeadlessMode(o, scenario);
+    if (!hasDisplay()) {
+        printLine(stderr, QStringLiteral("cityops: no display found (DISPLAY and WAYLAND_DISPLAY are unset), so the "
+                                         "console cannot open a window.\nRun the same pipeline without a window:\n  %1")
+                              .arg(headlessEquivalent(o)));
+        return 3;
+    }
+    return runConsole(argc, argv, o, scenario);
+}

@@ -1,0 +1,126 @@
+#include <QtTest>
+
+//! End-to-end checks of the shipped binary: version, help, the headless pipeline on the CO2 and
+//! quiet scenarios, bad input and the no-display message.
+class TestCityopsBinary : public QObject {
+    Q_OBJECT
+
+    struct Run {
+        int exitCode = -1;
+        QString out;
+        QString err;
+    };
+
+    static Run run(const QStringList& arguments, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
+        QProcess p;
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(CITYOPS_BINARY), arguments);
+        if (!p.waitForFinished(300'000)) {
+            p.kill();
+            p.waitForFinished();
+        }
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+                QString::fromLocal8Bit(p.readAllStandardOutput()), QString::fromLocal8Bit(p.readAllStandardError())};
+    }
+
+    static qlonglong summaryValue(const QString& summary, const QString& key) {
+        const QRegularExpression re(QStringLiteral("^%1: (\\d+)").arg(key), QRegularExpression::MultilineOption);
+        const auto m = re.match(summary);
+        return m.hasMatch() ? m.captured(1).toLongLong() : -1;
+    }
+
+private slots:
+    void version() {
+        const Run r = run({QStringLiteral("--version")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.startsWith(QStringLiteral("cityops ")), qPrintable(r.out));
+    }
+
+    void help() {
+        const Run r = run({QStringLiteral("--help")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains(QStringLiteral("--headless")));
+        QVERIFY(r.out.contains(QStringLiteral("--scenario")));
+    }
+
+    void co2ScenarioRaisesCo2Alerts() {
+        const Run r = run({QStringLiteral("--headless"), QStringLiteral("--scenario"), QStringLiteral("co2-episode"),
+                           QStringLiteral("--duration"), QStringLiteral("40m"), QStringLiteral("--speed"),
+                           QStringLiteral("max")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(summaryValue(r.out, QStringLiteral("co2_alerts")) > 0, qPrintable(r.out + r.err));
+        QVERIFY(summaryValue(r.out, QStringLiteral("events")) > 0);
+        QVERIFY(summaryValue(r.out, QStringLiteral("window_aggregates")) > 0);
+    }
+
+    void quietScenarioRaisesNone() {
+        const Run r = run({QStringLiteral("--headless"), QStringLiteral("--scenario"), QStringLiteral("quiet-day"),
+                           QStringLiteral("--duration"), QStringLiteral("2h"), QStringLiteral("--speed"),
+                           QStringLiteral("max")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(summaryValue(r.out, QStringLiteral("co2_alerts")), 0);
+        QVERIFY2(summaryValue(r.out, QStringLiteral("events")) > 0, qPrintable(r.out + r.err));
+    }
+
+    void pacedRunHonoursSpeed() {
+        // 60 simulated seconds at x600 must take about 0.1 s; only completion and counts are asserted.
+        const Run r = run({QStringLiteral("--headless"), QStringLiteral("--scenario"), QStringLiteral("quiet-day"),
+                           QStringLiteral("--duration"), QStringLiteral("60s"), QStringLiteral("--speed"),
+                           QStringLiteral("600")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(summaryValue(r.out, QStringLiteral("simulated_seconds")), 60);
+    }
+
+    void unknownScenarioIsAClearError() {
+        const Run r = run({QStringLiteral("--headless"), QStringLiteral("--scenario"), QStringLiteral("no-such-thing")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("scenario 'no-such-thing'")), qPrintable(r.err));
+    }
+
+    void brokenScenarioFileNamesTheLine() {
+        QTemporaryFile file(QDir::tempPath() + QStringLiteral("/cityops-XXXXXX.json"));
+        QVERIFY(file.open());
+        file.write("{\n  \"name\": \"broken\",\n  \"seed\": \"not a number\"\n}\n");
+        file.close();
+        const Run r = run({QStringLiteral("--headless"), QStringLiteral("--scenario"), file.fileName()});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("seed")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("line 3")), qPrintable(r.err));
+    }
+
+    void badOptionIsAClearError() {
+        const Run r = run({QStringLiteral("--duration"), QStringLiteral("forever")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains(QStringLiteral("--duration")));
+    }
+
+    void noDisplayShowsHeadlessEquivalent() {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("DISPLAY"));
+        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+        const Run r = run({QStringLiteral("--scenario"), QStringLiteral("co2-episode")}, env);
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains(QStringLiteral("no display")), qPrintable(r.err));
+        QVERIFY(r.err.contains(QStringLiteral("cityops --headless --scenario co2-episode")));
+    }
+
+    void offscreenConsoleTakesAScreenshot() {
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("shot.png"));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
+        const Run r = run({QStringLiteral("--scenario"), QStringLiteral("co2-episode"), QStringLiteral("--speed"),
+                           QStringLiteral("600"), QStringLiteral("--screenshot"), png, QStringLiteral("--screenshot-after"),
+                           QStringLiteral("2")},
+                          env);
+        QCOMPARE(r.exitCode, 0);
+        QImage image(png);
+        QVERIFY2(!image.isNull(), qPrintable(r.err));
+        QVERIFY(image.width() > 400 && image.height() > 300);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCityopsBinary)
+#include "test_cityops_binary.moc"
