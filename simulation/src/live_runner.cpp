@@ -1,0 +1,110 @@
+#include "cityops/simulation/live_runner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "cityops/simulation/simulator.h"
+
+namespace cityops::simulation {
+namespace {
+
+constexpr std::chrono::milliseconds kTick{50};
+constexpr double kMaxSpeed = 1'000'000.0;
+
+}  // namespace
+
+struct LiveRunner::Impl {
+    Impl(const City& city, const Scenario& scenario, engine::StreamPipeline& target)
+        : simulator(city, scenario), pipeline(target), simTime(scenario.startTimeMs) {}
+
+    //! The runner thread: one batch per tick; the simulator and the batch are touched only here.
+    void run() {
+        using Clock = std::chrono::steady_clock;
+        std::vector<engine::Reading> batch;
+        double carryMs = 0.0;
+        Clock::time_point nextTick = Clock::now() + kTick;
+        std::unique_lock lock(mutex);
+        while (!stopRequested) {
+            lock.unlock();
+            if (!paused.load(std::memory_order_acquire)) {
+                carryMs += static_cast<double>(kTick.count()) * speed.load(std::memory_order_acquire);
+                const auto advanceMs = static_cast<std::int64_t>(carryMs);
+                carryMs -= static_cast<double>(advanceMs);
+                if (advanceMs > 0) {
+                    batch.clear();
+                    simulator.advanceTo(simulator.now() + advanceMs, batch);
+                    if (!batch.empty()) {
+                        pipeline.push(batch);
+                    }
+                    events.fetch_add(batch.size(), std::memory_order_release);
+                    simTime.store(simulator.now(), std::memory_order_release);
+                }
+            }
+            lock.lock();
+            wake.wait_until(lock, nextTick, [this] { return stopRequested; });
+            nextTick = std::max(nextTick + kTick, Clock::now());
+        }
+    }
+
+    Simulator simulator;
+    engine::StreamPipeline& pipeline;
+    std::thread thread;
+    std::mutex lifecycle;  //!< serialises start() and stop(), so a stop's join never races a start
+    std::mutex mutex;      //!< guards stopRequested and the thread handle
+    std::condition_variable wake;
+    bool stopRequested = false;
+    std::atomic<double> speed{1.0};
+    std::atomic<bool> paused{false};
+    std::atomic<std::int64_t> simTime;
+    std::atomic<std::uint64_t> events{0};
+};
+
+LiveRunner::LiveRunner(const City& city, const Scenario& scenario, engine::StreamPipeline& pipeline)
+    : m_impl(std::make_unique<Impl>(city, scenario, pipeline)) {}
+
+LiveRunner::~LiveRunner() { stop(); }
+
+void LiveRunner::start() {
+    std::lock_guard lifecycle(m_impl->lifecycle);
+    std::lock_guard lock(m_impl->mutex);
+    if (m_impl->thread.joinable()) {
+        return;
+    }
+    m_impl->stopRequested = false;
+    m_impl->thread = std::thread([impl = m_impl.get()] { impl->run(); });
+}
+
+void LiveRunner::stop() {
+    std::lock_guard lifecycle(m_impl->lifecycle);
+    std::thread thread;
+    {
+        std::lock_guard lock(m_impl->mutex);
+        m_impl->stopRequested = true;
+        thread = std::move(m_impl->thread);
+    }
+    m_impl->wake.notify_all();
+    if (thread.joinable()) {
+        thread.join();
+    }
+}
+
+void LiveRunner::setSpeed(double speed) {
+    const double clamped = speed > 0.0 ? std::min(speed, kMaxSpeed) : 0.0;  // also maps NaN to 0
+    m_impl->speed.store(clamped, std::memory_order_release);
+}
+
+double LiveRunner::speed() const { return m_impl->speed.load(std::memory_order_acquire); }
+
+void LiveRunner::setPaused(bool paused) { m_impl->paused.store(paused, std::memory_order_release); }
+
+bool LiveRunner::paused() const { return m_impl->paused.load(std::memory_order_acquire); }
+
+std::int64_t LiveRunner::simTimeMs() const { return m_impl->simTime.load(std::memory_order_acquire); }
+
+std::uint64_t LiveRunner::eventsProduced() const { return m_impl->events.load(std::memory_order_acquire); }
+
+}  // namespace cityops::simulation

@@ -1,0 +1,112 @@
+#include <QtTest>
+
+#include "cityops/simulation/headless.h"
+
+using namespace cityops::simulation;
+
+namespace {
+
+constexpr std::int64_t kMinute = 60'000;
+
+Scenario builtin(const char* name) {
+    const ScenarioResult result = loadScenario(name);
+    return std::holds_alternative<Scenario>(result) ? std::get<Scenario>(result) : Scenario{};
+}
+
+}  // namespace
+
+class TestHeadless : public QObject {
+    Q_OBJECT
+
+private slots:
+    void co2EpisodeRaisesCo2Alerts();
+    void quietDayRaisesNone();
+    void workersAndStepDoNotChangeTheResult();
+    void cancelStopsTheRun();
+    void summaryFormat();
+};
+
+void TestHeadless::co2EpisodeRaisesCo2Alerts() {
+    const Scenario scenario = builtin("co2-episode");
+    const City city = generateDemoCity(scenario.seed, scenario.sensorCount);
+    RunOptions options;
+    options.durationMs = 40 * kMinute;
+    options.workers = 2;
+    const RunSummary summary = runHeadless(city, scenario, options);
+    QCOMPARE(summary.scenario, std::string("co2-episode"));
+    QVERIFY(summary.events > 0);
+    QVERIFY2(summary.co2Alerts > 0, formatSummary(summary).c_str());
+    QCOMPARE(summary.alerts, summary.co2Alerts);
+    QVERIFY(summary.aggregates > 0);
+    QCOMPARE(summary.lateEvents, std::uint64_t{0});
+    QCOMPARE(summary.simulatedMs, 40 * kMinute);
+    QVERIFY(!summary.cancelled);
+}
+
+void TestHeadless::quietDayRaisesNone() {
+    const Scenario scenario = builtin("quiet-day");
+    const City city = generateDemoCity(scenario.seed, scenario.sensorCount);
+    RunOptions options;
+    options.durationMs = scenario.defaultDurationMs;
+    options.workers = 2;
+    options.stepMs = 10'000;
+    const RunSummary summary = runHeadless(city, scenario, options);
+    QVERIFY(summary.events > 1'000'000);
+    QCOMPARE(summary.co2Alerts, std::uint64_t{0});
+    QCOMPARE(summary.alerts, std::uint64_t{0});
+    QVERIFY(summary.aggregates > 0);
+}
+
+void TestHeadless::workersAndStepDoNotChangeTheResult() {
+    const Scenario scenario = builtin("co2-episode");
+    const City city = generateDemoCity(scenario.seed, scenario.sensorCount);
+    RunOptions a;
+    a.durationMs = 40 * kMinute;
+    a.workers = 1;
+    a.stepMs = 250;
+    RunOptions b = a;
+    b.workers = 3;
+    b.stepMs = 5'000;
+    const RunSummary x = runHeadless(city, scenario, a);
+    const RunSummary y = runHeadless(city, scenario, b);
+    QCOMPARE(x.events, y.events);
+    QCOMPARE(x.co2Alerts, y.co2Alerts);
+    QCOMPARE(x.aggregates, y.aggregates);
+}
+
+void TestHeadless::cancelStopsTheRun() {
+    const Scenario scenario = builtin("quiet-day");
+    const City city = generateDemoCity(scenario.seed, scenario.sensorCount);
+    const std::atomic<bool> cancel{true};
+    RunOptions options;
+    options.workers = 1;
+    const RunSummary summary = runHeadless(city, scenario, options, &cancel);
+    QVERIFY(summary.cancelled);
+    QCOMPARE(summary.events, std::uint64_t{0});
+    QCOMPARE(summary.simulatedMs, std::int64_t{0});
+    QVERIFY(formatSummary(summary).find("cancelled: yes\n") != std::string::npos);
+}
+
+void TestHeadless::summaryFormat() {
+    RunSummary summary;
+    summary.scenario = "co2-episode";
+    summary.simulatedMs = 600'000;
+    summary.events = 123'456;
+    summary.alerts = 12;
+    summary.co2Alerts = 12;
+    summary.aggregates = 3'456;
+    summary.wallSeconds = 0.421;
+    summary.eventsPerSecond = 293'000.4;
+    QCOMPARE(formatSummary(summary), std::string("scenario: co2-episode\n"
+                                                 "simulated_seconds: 600\n"
+                                                 "events: 123456\n"
+                                                 "alerts: 12\n"
+                                                 "co2_alerts: 12\n"
+                                                 "window_aggregates: 3456\n"
+                                                 "late_events: 0\n"
+                                                 "wall_seconds: 0.421\n"
+                                                 "events_per_second: 293000\n"));
+}
+
+QTEST_GUILESS_MAIN(TestHeadless)
+#include "test_headless.moc"
