@@ -1,0 +1,191 @@
+#include "csv_columns.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+namespace cityops::engine::batch::detail {
+
+bool fieldAt(const RowSource& row, std::size_t column, std::string_view& text) {
+    if (column >= row.record->fieldCount) return false;
+    if (row.record->errorField == static_cast<std::int32_t>(column)) return false;
+    text = row.fields[row.record->firstField + column];
+    return true;
+}
+
+bool isNullToken(std::string_view text, const std::vector<std::string>& nullTokens) {
+    return std::any_of(nullTokens.begin(), nullTokens.end(), [text](const std::string& t) { return t == text; });
+}
+
+namespace {
+
+struct Candidates {
+    bool boolean = true;
+    bool integer = true;
+    bool real = true;
+    bool iso = true;
+    bool dmy = true;
+    bool mdy = true;
+    bool timestamp = true;
+    bool seen = false;
+
+    bool any() const { return boolean || integer || real || iso || dmy || mdy || timestamp; }
+    void observe(std::string_view v) {
+        seen = true;
+        if (boolean && !parseBool(v, false)) boolean = false;
+        if (integer && !parseInt(v)) integer = false;
+        if (real && !parseDouble(v)) real = false;
+        if (iso && !parseDate(v, DateFormat::Iso)) iso = false;
+        if (dmy && !parseDate(v, DateFormat::Dmy)) dmy = false;
+        if (mdy && !parseDate(v, DateFormat::Mdy)) mdy = false;
+        if (timestamp && !parseTimestamp(v)) timestamp = false;
+    }
+};
+
+Candidates scan(const std::vector<RowSource>& rows, std::size_t begin, std::size_t column,
+                const std::vector<std::string>& nullTokens) {
+    Candidates c;
+    std::string_view text;
+    for (std::size_t r = begin; r < rows.size() && c.any(); ++r) {
+        if (!fieldAt(rows[r], column, text) || isNullToken(text, nullTokens)) continue;
+        c.observe(text);
+    }
+    return c;
+}
+
+}  // namespace
+
+ColumnPlan inferColumn(const std::vector<RowSource>& rows, std::size_t begin, std::size_t column,
+                       const std::vector<std::string>& nullTokens) {
+    const Candidates c = scan(rows, begin, column, nullTokens);
+    ColumnPlan plan;
+    if (!c.seen) return plan;
+    if (c.boolean)
+        plan.type = DataType::Bool;
+    else if (c.integer)
+        plan.type = DataType::Int64;
+    else if (c.real)
+        plan.type = DataType::Double;
+    else if (c.iso)
+        plan.type = DataType::Date;
+    else if (c.dmy && c.mdy)
+        plan.ambiguousDate = true;
+    else if (c.dmy)
+        plan.type = DataType::Date, plan.dateFormat = DateFormat::Dmy;
+    else if (c.mdy)
+        plan.type = DataType::Date, plan.dateFormat = DateFormat::Mdy;
+    else if (c.timestamp)
+        plan.type = DataType::Timestamp;
+    return plan;
+}
+
+DateFormat detectDateFormat(const std::vector<RowSource>& rows, std::size_t column,
+                            const std::vector<std::string>& nullTokens) {
+    const Candidates c = scan(rows, 0, column, nullTokens);
+    if (c.iso) return DateFormat::Iso;
+    if (c.dmy && !c.mdy) return DateFormat::Dmy;
+    if (c.mdy && !c.dmy) return DateFormat::Mdy;
+    return c.dmy ? DateFormat::Dmy : DateFormat::Iso;
+}
+
+bool fitsPlan(std::string_view text, const ColumnPlan& plan) {
+    switch (plan.type) {
+        case DataType::Bool:
+            return parseBool(text, plan.boolDigits).has_value();
+        case DataType::Int64:
+            return parseInt(text).has_value();
+        case DataType::Double:
+            return parseDouble(text).has_value();
+        case DataType::Date:
+            return parseDate(text, plan.dateFormat).has_value();
+        case DataType::Timestamp:
+            return parseTimestamp(text).has_value();
+        case DataType::String:
+            return true;
+    }
+    return true;
+}
+
+Column convertColumn(const std::vector<RowSource>& rows, std::size_t column, const ColumnPlan& plan,
+                     const std::vector<std::string>& nullTokens, std::vector<CellReject>& rejects) {
+    Column out(plan.type);
+    out.reserve(rows.size());
+    std::string_view text;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        if (!fieldAt(rows[r], column, text) || isNullToken(text, nullTokens)) {
+            out.appendNull();
+            continue;
+        }
+        const bool utf8 = isValidUtf8(text);
+        bool ok = utf8;
+        if (ok) {
+            switch (plan.type) {
+                case DataType::String:
+                    out.appendString(text);
+                    break;
+                case DataType::Bool:
+                    if (const auto v = parseBool(text, plan.boolDigits))
+                        out.appendBool(*v);
+                    else
+                        ok = false;
+                    break;
+                case DataType::Int64:
+                    if (const auto v = parseInt(text))
+                        out.appendInt(*v);
+                    else
+                        ok = false;
+                    break;
+                case DataType::Double:
+                    if (const auto v = parseDouble(text))
+                        out.appendDouble(*v);
+                    else
+                        ok = false;
+                    break;
+                case DataType::Date:
+                    if (const auto v = parseDate(text, plan.dateFormat))
+                        out.appendInt(*v);
+                    else
+                        ok = false;
+                    break;
+                case DataType::Timestamp:
+                    if (const auto v = parseTimestamp(text))
+                        out.appendInt(*v);
+                    else
+                        ok = false;
+                    break;
+            }
+        }
+        if (!ok) {
+            out.appendNull();
+            rejects.push_back(CellReject{
+                r, column,
+                utf8 ? "cannot parse value as " + std::string(typeName(plan.type)) : std::string("invalid UTF-8"),
+                printableValue(text)});
+        }
+    }
+    return out;
+}
+
+std::string printableValue(std::string_view text) {
+    constexpr std::size_t kMax = 120;
+    const std::string_view cut = text.substr(0, kMax);
+    std::string out;
+    if (isValidUtf8(cut)) {
+        out = std::string(cut);
+    } else {
+        for (const char c : cut) {
+            const auto byte = static_cast<unsigned char>(c);
+            if (byte < 0x80) {
+                out += c;
+            } else {
+                std::array<char, 8> hex{};
+                std::snprintf(hex.data(), hex.size(), "\\x%02X", byte);
+                out += hex.data();
+            }
+        }
+    }
+    if (text.size() > kMax) out += "...";
+    return out;
+}
+
+}  // namespace cityops::engine::batch::detail

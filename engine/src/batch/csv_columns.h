@@ -1,0 +1,58 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cityops/engine/batch/column.h"
+#include "csv_tokenizer.h"
+#include "value_parse.h"
+
+namespace cityops::engine::batch::detail {
+
+//! One data record and the field array its batch owns.
+struct RowSource {
+    const RawRecord* record = nullptr;
+    const std::string_view* fields = nullptr;
+};
+
+//! How one CSV column is converted.
+struct ColumnPlan {
+    DataType type = DataType::String;
+    DateFormat dateFormat = DateFormat::Iso;
+    bool boolDigits = false;     //!< accept 1/0 (declared Bool columns only)
+    bool ambiguousDate = false;  //!< values fit both DD/MM/YYYY and MM/DD/YYYY: kept as string
+};
+
+//! A bad cell found while converting; row indexes the converted rows.
+struct CellReject {
+    std::size_t row = 0;
+    std::size_t column = 0;
+    std::string reason;
+    std::string value;
+};
+
+//! Field text of a row, and whether it is present (ragged short rows and oversize fields are absent).
+bool fieldAt(const RowSource& row, std::size_t column, std::string_view& text);
+bool isNullToken(std::string_view text, const std::vector<std::string>& nullTokens);
+
+//! Narrowest type that every non-null value of the column parses as (bool, int, double, date, timestamp,
+//! string, in that order of preference).
+ColumnPlan inferColumn(const std::vector<RowSource>& rows, std::size_t begin, std::size_t column,
+                       const std::vector<std::string>& nullTokens);
+//! Date format for a declared Date column (ISO, else whichever of DMY/MDY fits all values).
+DateFormat detectDateFormat(const std::vector<RowSource>& rows, std::size_t column,
+                            const std::vector<std::string>& nullTokens);
+//! Whether text converts under plan (used for header detection).
+bool fitsPlan(std::string_view text, const ColumnPlan& plan);
+
+//! Converts one column; unparsable values become null and are reported in rejects.
+Column convertColumn(const std::vector<RowSource>& rows, std::size_t column, const ColumnPlan& plan,
+                     const std::vector<std::string>& nullTokens, std::vector<CellReject>& rejects);
+
+//! Printable form of a rejected value: cut to 120 bytes, invalid UTF-8 bytes escaped as \xNN.
+std::string printableValue(std::string_view text);
+
+}  // namespace cityops::engine::batch::detail

@@ -1,0 +1,265 @@
+#include "cityops/engine/batch/csv_reader.h"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "csv_columns.h"
+#include "csv_tokenizer.h"
+#include "parallel.h"
+
+namespace cityops::engine::batch {
+
+namespace {
+
+using detail::CellReject;
+using detail::ColumnPlan;
+using detail::CsvTokenizer;
+using detail::RecordBatch;
+using detail::RowSource;
+using detail::ScanPosition;
+
+constexpr std::size_t kNoColumn = static_cast<std::size_t>(-1);
+constexpr std::size_t kSniffRecords = 20;
+
+//! One rejects-table entry before sorting; seq orders entries by position in the input.
+struct RejectEntry {
+    std::size_t seq = 0;
+    std::int64_t line = 0;
+    std::int64_t offset = 0;
+    std::size_t column = kNoColumn;
+    std::string reason;
+    std::string value;
+};
+
+char detectDelimiter(std::string_view text, ScanPosition start, std::size_t maxFieldBytes) {
+    char best = ',';
+    std::size_t bestScore = 0;
+    for (const char candidate : {',', ';', '\t', '|'}) {
+        RecordBatch batch;
+        CsvTokenizer(text, candidate, maxFieldBytes).parse(start, text.size(), batch, kSniffRecords);
+        if (batch.records.empty() || batch.records.front().fieldCount <= 1) continue;
+        const std::uint32_t width = batch.records.front().fieldCount;
+        const auto consistent = static_cast<std::size_t>(std::count_if(
+            batch.records.begin(), batch.records.end(), [width](const auto& r) { return r.fieldCount == width; }));
+        const std::size_t score = consistent * 1000 + width;
+        if (score > bestScore) {
+            bestScore = score;
+            best = candidate;
+        }
+    }
+    return best;
+}
+
+bool looksEmpty(std::string_view text) {
+    return std::all_of(text.begin(), text.end(),
+                       [](char c) { return c == '\n' || c == '\r' || c == ' ' || c == '\t'; });
+}
+
+std::vector<std::string> columnNames(const RowSource* header, std::size_t width, const CsvOptions& options) {
+    std::vector<std::string> names;
+    std::set<std::string> used;
+    for (std::size_t c = 0; c < width; ++c) {
+        std::string name;
+        if (c < options.schema.size()) name = options.schema[c].first;
+        std::string_view text;
+        if (name.empty() && header != nullptr && detail::fieldAt(*header, c, text)) name = std::string(text);
+        if (name.empty()) name = "column_" + std::to_string(c + 1);
+        std::string unique = name;
+        for (int k = 2; used.count(unique) != 0; ++k) unique = name + "_" + std::to_string(k);
+        used.insert(unique);
+        names.push_back(unique);
+    }
+    return names;
+}
+
+//! Header when a typed column's first value does not fit the type the rest of the data has, or (all
+//! columns text) when the first row is non-empty, distinct names.
+bool detectHeader(const std::vector<RowSource>& all, std::size_t width, const std::vector<ColumnPlan>& restPlans,
+                  const CsvOptions& options) {
+    const RowSource& first = all.front();
+    std::string_view text;
+    bool anyTyped = false;
+    for (std::size_t c = 0; c < width; ++c) {
+        if (restPlans[c].type == DataType::String) continue;
+        anyTyped = true;
+        if (detail::fieldAt(first, c, text) && !detail::isNullToken(text, options.nullTokens) &&
+            !detail::fitsPlan(text, restPlans[c])) {
+            return true;
+        }
+    }
+    if (anyTyped) return false;
+    std::set<std::string_view> seen;
+    for (std::size_t c = 0; c < width; ++c) {
+        if (!detail::fieldAt(first, c, text) || text.empty() || !seen.insert(text).second) return false;
+        if (c < options.schema.size() && options.schema[c].first != text) return false;
+    }
+    return true;
+}
+
+std::vector<ColumnPlan> planColumns(const std::vector<RowSource>& rows, std::size_t begin, std::size_t width,
+                                    const CsvOptions& options, unsigned threads) {
+    std::vector<ColumnPlan> plans(width);
+    detail::parallelFor(width, threads, [&](std::size_t c) {
+        if (c < options.schema.size()) {
+            plans[c].type = options.schema[c].second;
+            plans[c].boolDigits = true;
+            if (plans[c].type == DataType::Date)
+                plans[c].dateFormat = detail::detectDateFormat(rows, c, options.nullTokens);
+        } else {
+            plans[c] = detail::inferColumn(rows, begin, c, options.nullTokens);
+        }
+    });
+    return plans;
+}
+
+Table buildRejects(const std::vector<RejectEntry>& entries, const std::vector<std::string>& names) {
+    Column line(DataType::Int64);
+    Column offset(DataType::Int64);
+    Column column(DataType::String);
+    Column reason(DataType::String);
+    Column value(DataType::String);
+    for (const RejectEntry& e : entries) {
+        line.appendInt(e.line);
+        offset.appendInt(e.offset);
+        if (e.column == kNoColumn)
+            column.appendNull();
+        else
+            column.appendString(names[e.column]);
+        reason.appendString(e.reason);
+        value.appendString(e.value);
+    }
+    Table rejects;
+    rejects.setColumn("line", std::move(line));
+    rejects.setColumn("byte_offset", std::move(offset));
+    rejects.setColumn("column", std::move(column));
+    rejects.setColumn("reason", std::move(reason));
+    rejects.setColumn("value", std::move(value));
+    return rejects;
+}
+
+std::string describe(const RejectEntry& e, const std::vector<std::string>& names) {
+    std::string text = "line " + std::to_string(e.line) + " (byte " + std::to_string(e.offset) + ")";
+    if (e.column != kNoColumn) text += ", column '" + names[e.column] + "'";
+    text += ": " + e.reason;
+    if (!e.value.empty()) text += " ('" + e.value + "')";
+    return text;
+}
+
+}  // namespace
+
+Result<CsvLoad> readCsvText(std::string_view text, const CsvOptions& options) {
+    ScanPosition start;
+    if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") start.offset = 3;
+    if (looksEmpty(text.substr(start.offset))) return Result<CsvLoad>::failure("empty file: no header and no data");
+    const unsigned threads = options.threads != 0 ? options.threads : detail::defaultThreads();
+
+    CsvLoad load;
+    load.delimiter = options.delimiter.value_or(detectDelimiter(text, start, options.maxFieldBytes));
+    const CsvTokenizer tokenizer(text, load.delimiter, options.maxFieldBytes);
+    const std::size_t parts = text.size() - start.offset >= options.parallelThresholdBytes ? threads : 1;
+    const std::vector<ScanPosition> points = tokenizer.splitPoints(start, parts);
+    std::vector<RecordBatch> batches(points.size());
+    detail::parallelFor(points.size(), threads, [&](std::size_t k) {
+        tokenizer.parse(points[k], k + 1 < points.size() ? points[k + 1].offset : text.size(), batches[k]);
+    });
+
+    std::vector<RowSource> all;
+    for (const RecordBatch& batch : batches) {
+        for (const detail::RawRecord& record : batch.records) all.push_back(RowSource{&record, batch.fields.data()});
+    }
+    const std::size_t width = options.schema.empty() ? all.front().record->fieldCount : options.schema.size();
+    if (options.hasHeader) {
+        load.hasHeader = *options.hasHeader;
+    } else {
+        load.hasHeader =
+            all.size() == 1 || detectHeader(all, width, planColumns(all, 1, width, options, threads), options);
+    }
+    const std::size_t firstData = load.hasHeader ? 1 : 0;
+    const std::vector<std::string> names = columnNames(load.hasHeader ? &all.front() : nullptr, width, options);
+    load.recordsRead = all.size() - firstData;
+    if (load.recordsRead == 0) load.notes.push_back("header only: no data rows");
+
+    std::vector<RejectEntry> rejects;
+    std::vector<RowSource> rows;
+    std::vector<std::size_t> rowSeq;
+    rows.reserve(load.recordsRead);
+    for (std::size_t r = firstData; r < all.size(); ++r) {
+        const detail::RawRecord& record = *all[r].record;
+        const bool structural = !record.error.empty() && record.errorField < 0;
+        if (!record.error.empty()) {
+            rejects.push_back(RejectEntry{r,
+                                          record.line,
+                                          record.offset,
+                                          structural ? kNoColumn : static_cast<std::size_t>(record.errorField),
+                                          record.error,
+                                          {}});
+        }
+        if (!structural && record.fieldCount != width) {
+            rejects.push_back(
+                RejectEntry{r,
+                            record.line,
+                            record.offset,
+                            kNoColumn,
+                            "expected " + std::to_string(width) + " fields, found " + std::to_string(record.fieldCount),
+                            {}});
+        }
+        if (structural) continue;
+        rows.push_back(all[r]);
+        rowSeq.push_back(r);
+    }
+
+    const std::vector<ColumnPlan> plans = planColumns(rows, 0, width, options, threads);
+    for (std::size_t c = 0; c < width; ++c) {
+        if (plans[c].ambiguousDate) {
+            load.notes.push_back("column '" + names[c] + "': dates fit both DD/MM/YYYY and MM/DD/YYYY; kept as string");
+        }
+    }
+    std::vector<Column> columns(width);
+    std::vector<std::vector<CellReject>> cellRejects(width);
+    detail::parallelFor(width, threads, [&](std::size_t c) {
+        columns[c] = detail::convertColumn(rows, c, plans[c], options.nullTokens, cellRejects[c]);
+    });
+    for (const auto& list : cellRejects) {
+        for (const CellReject& cell : list) {
+            const detail::RawRecord& record = *rows[cell.row].record;
+            rejects.push_back(
+                RejectEntry{rowSeq[cell.row], record.line, record.offset, cell.column, cell.reason, cell.value});
+        }
+    }
+    std::stable_sort(rejects.begin(), rejects.end(), [](const RejectEntry& a, const RejectEntry& b) {
+        return a.seq != b.seq ? a.seq < b.seq : (a.column + 1) < (b.column + 1);
+    });
+    if (options.mode == CsvMode::FailFast && !rejects.empty()) {
+        return Result<CsvLoad>::failure("CSV rejected at " + describe(rejects.front(), names));
+    }
+
+    std::set<std::size_t> badSeq;
+    for (const RejectEntry& e : rejects) badSeq.insert(e.seq);
+    load.rowsWithErrors = badSeq.size();
+    for (std::size_t c = 0; c < width; ++c) load.table.setColumn(names[c], std::move(columns[c]));
+    if (options.mode == CsvMode::Drop && !badSeq.empty()) {
+        std::vector<std::size_t> keep;
+        for (std::size_t r = 0; r < rows.size(); ++r) {
+            if (badSeq.count(rowSeq[r]) == 0) keep.push_back(r);
+        }
+        load.table = load.table.take(keep);
+    }
+    load.rowsLoaded = load.table.rowCount();
+    load.rowsDropped = load.recordsRead - load.rowsLoaded;
+    load.rejects = buildRejects(rejects, names);
+    return load;
+}
+
+Result<CsvLoad> readCsvFile(const std::string& path, const CsvOptions& options) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Result<CsvLoad>::failure("cannot open '" + path + "'");
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    if (in.bad()) return Result<CsvLoad>::failure("cannot read '" + path + "'");
+    const std::string text = std::move(buffer).str();
+    return readCsvText(text, options);
+}
+
+}  // namespace cityops::engine::batch
