@@ -18,6 +18,7 @@
 #include "cityops/simulation/live_runner.h"
 #include "cityops/simulation/scenario.h"
 #include "cityops/widgets/main_window.h"
+#include "analyze_command.h"
 #include "cli_options.h"
 #include "cityops_version.h"
 
@@ -114,6 +115,9 @@ int main(int argc, char** argv) {
 
     QStringList arguments;
     for (int i = 0; i < argc; ++i) arguments << QString::fromLocal8Bit(argv[i]);
+    if (arguments.size() > 1 && arguments[1] == QLatin1String("analyze")) {
+        return cityops::app::runAnalyzeCommand(arguments);
+    }
     const auto parsed = cityops::app::parseCommandLine(arguments);
     if (!parsed.options) {
         printLine(stderr, QStringLiteral("cityops: %1").arg(parsed.error));

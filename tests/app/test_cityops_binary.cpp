@@ -94,6 +94,26 @@ private slots:
         QVERIFY(r.err.contains(QStringLiteral("--duration")));
     }
 
+    void analyzeRunsTheRetailWorkflow() {
+        const Run r = run({QStringLiteral("analyze"), QStringLiteral(CITYOPS_SHARED_DATA_DIR "/retail_store_sales.csv"),
+                           QStringLiteral("--quiet")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(summaryValue(r.out, QStringLiteral("rows_loaded")), 10575);  // the data set's documented size
+        const qlonglong dropped = summaryValue(r.out, QStringLiteral("rows_dropped"));
+        QVERIFY2(dropped > 0, qPrintable(r.out + r.err));
+        QCOMPARE(summaryValue(r.out, QStringLiteral("final_rows")), 10575 - dropped);
+        for (const char* step : {"== 1.1", "== 1.2", "== 1.3", "== 2.1", "== 2.2", "== 2.3", "== 2.4", "== 3.1", "== 3.2",
+                                 "== 4.1"}) {
+            QVERIFY2(r.out.contains(QLatin1String(step)), step);
+        }
+    }
+
+    void analyzeMissingFileIsAClearError() {
+        const Run r = run({QStringLiteral("analyze"), QStringLiteral("/nonexistent/sales.csv")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("/nonexistent/sales.csv")), qPrintable(r.err));
+    }
+
     void noDisplayShowsHeadlessEquivalent() {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(QStringLiteral("DISPLAY"));
