@@ -4,6 +4,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
+#include <QTimer>
 #include <QWheelEvent>
 #include <algorithm>
 #include <array>
@@ -22,40 +23,27 @@ constexpr double kClickSlopPx = 4.0;
 constexpr double kKeyPanPx = 80.0;
 constexpr double kWheelZoomPerNotch = 0.5;
 constexpr double kFitMarginPx = 24.0;
-const QColor kBackground(0x11, 0x15, 0x1c);
-const QColor kRoad(0x4a, 0x52, 0x60);
-const QColor kDistrictOutline(0x7a, 0x86, 0x99);
-const QColor kDistrictLabel(0xc8, 0xd0, 0xdc);
 const QColor kSelection(0x3d, 0xa5, 0xff);
 
 QPointF toWorld(const simulation::GeoPoint& p) {
     return mercator::project(QGeoCoordinate(p.lat, p.lon), 0.0);
 }
 
-QColor districtFill(std::size_t index) {
-    static const std::array<QColor, 5> kFills{QColor(0x2b, 0x4a, 0x6f), QColor(0x3d, 0x5a, 0x40),
-                                              QColor(0x5c, 0x46, 0x6e), QColor(0x6a, 0x55, 0x36),
-                                              QColor(0x36, 0x5e, 0x62)};
-    QColor colour = kFills[index % kFills.size()];
-    colour.setAlpha(70);
-    return colour;
-}
-
-QColor severityColour(engine::Severity severity) {
-    switch (severity) {
-        case engine::Severity::Info:
-            return QColor(0x5a, 0xb4, 0xff);
-        case engine::Severity::Warning:
-            return QColor(0xff, 0x9f, 0x1a);
-        case engine::Severity::Critical:
-            return QColor(0xff, 0x2d, 0x55);
-    }
-    return Qt::white;
+//! The heat-map contribution of a CO2 value, quantised: 0 at or below "good" (or no value), kHeatLevels
+//! at "bad" and above. Values in one level change nothing visible, so they do not dirty the heat map.
+int heatLevel(double ppm) {
+    constexpr int kHeatLevels = 32;
+    if (std::isnan(ppm)) return 0;
+    const ColorStops stops = SensorColorScale::stops(engine::SensorKind::AirQuality);
+    const double t = (ppm - stops.good) / (stops.bad - stops.good);
+    return std::clamp(static_cast<int>(std::lround(t * kHeatLevels)), 0, kHeatLevels);
 }
 
 }  // namespace
 
-MapView::MapView(QWidget* parent) : QWidget(parent) {
+MapView::MapView(QWidget* parent) : QWidget(parent), m_heatTimer(new QTimer(this)) {
+    m_heatTimer->setSingleShot(true);
+    connect(m_heatTimer, &QTimer::timeout, this, qOverload<>(&QWidget::update));
     setMouseTracking(true);
     setFocusPolicy(Qt::WheelFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
@@ -103,11 +91,19 @@ void MapView::setCity(const simulation::City& city) {
         m_roads.push_back(toWorld(road.from));
         m_roads.push_back(toWorld(road.to));
     }
+    m_roadSensors.assign(city.roads.size(), {});
+    m_roadBuckets.assign(city.roads.size(), SensorColorScale::kNoValueBucket);
+    m_districtValues.assign(city.districts.size(), std::numeric_limits<double>::quiet_NaN());
     m_sensors.reserve(city.sensors.size());
     for (const simulation::Sensor& sensor : city.sensors) {
         m_sensors.push_back({toWorld(sensor.position), sensor.kind, SensorColorScale::kNoValueBucket});
         extend(m_sensors.back().world);
+        if (sensor.kind == engine::SensorKind::Traffic && sensor.roadSegmentId >= 0 &&
+            static_cast<std::size_t>(sensor.roadSegmentId) < m_roadSensors.size())
+            m_roadSensors[static_cast<std::size_t>(sensor.roadSegmentId)].push_back(sensor.id);
     }
+    m_heatImage = QImage();
+    m_heatDirty = true;
     m_values.assign(m_sensors.size(), std::numeric_limits<double>::quiet_NaN());
     m_alertSeverity.assign(m_sensors.size(), -1);
     m_alertSensors.clear();
@@ -122,14 +118,32 @@ bool MapView::updateValues(const engine::LatestValues& latest) {
     m_valuesVersion = version;
     const std::uint32_t n = std::min<std::uint32_t>(latest.size(), sensorCount());
     bool changed = false;
+    bool heatChanged = false;
     for (std::uint32_t i = 0; i < n; ++i) {
         const double value = latest.value(i);
         SensorPoint& sensor = m_sensors[i];
         const auto bucket = static_cast<std::uint8_t>(SensorColorScale::bucket(sensor.kind, value));
         changed = changed || bucket != sensor.bucket;
         sensor.bucket = bucket;
+        if (sensor.kind == engine::SensorKind::AirQuality && heatLevel(value) != heatLevel(m_values[i]))
+            heatChanged = true;
         m_values[i] = value;
     }
+    for (std::size_t road = 0; road < m_roadSensors.size(); ++road) {
+        double sum = 0.0;
+        int count = 0;
+        for (std::uint32_t sensorId : m_roadSensors[road]) {
+            if (std::isnan(m_values[sensorId])) continue;
+            sum += m_values[sensorId];
+            ++count;
+        }
+        const double mean = count == 0 ? std::numeric_limits<double>::quiet_NaN() : sum / count;
+        const auto bucket = static_cast<std::uint8_t>(SensorColorScale::bucket(engine::SensorKind::Traffic, mean));
+        changed = changed || bucket != m_roadBuckets[road];
+        m_roadBuckets[road] = bucket;
+    }
+    m_heatDirty = m_heatDirty || heatChanged;
+    changed = changed || (heatChanged && isLayerVisible(MapLayer::HeatMap));
     if (changed) {
         ++m_valueRepaints;
         update();
@@ -167,6 +181,28 @@ std::size_t MapView::alertMarkerCount() const {
     return m_alertSensors.size();
 }
 
+void MapView::setDistrictValues(std::vector<double> values) {
+    values.resize(m_districts.size(), std::numeric_limits<double>::quiet_NaN());
+    m_districtValues = std::move(values);
+    if (isLayerVisible(MapLayer::Districts)) update();
+}
+
+double MapView::districtValue(std::size_t district) const {
+    return district < m_districtValues.size() ? m_districtValues[district] : std::numeric_limits<double>::quiet_NaN();
+}
+
+void MapView::setLayerVisible(MapLayer layer, bool visible) {
+    bool& slot = m_layers[static_cast<std::size_t>(layer)];
+    if (slot == visible) return;
+    slot = visible;
+    update();
+}
+
+void MapView::setTheme(const MapTheme& theme) {
+    m_theme = theme;
+    update();
+}
+
 void MapView::setSelectedSensor(std::optional<std::uint32_t> sensorId) {
     if (sensorId && *sensorId >= sensorCount()) sensorId.reset();
     if (m_selected == sensorId) return;
@@ -179,6 +215,19 @@ void MapView::fitToCity() {
     m_autoFit = true;
     vp().fitWorld(m_cityWorld, kFitMarginPx);
     update();
+}
+
+bool MapView::fitToDistrict(std::size_t district) {
+    if (district >= m_districts.size() || m_districts[district].polygon.empty()) return false;
+    QRectF bounds;
+    for (const QPointF& p : m_districts[district].polygon) {
+        const QRectF point(p, QSizeF(1e-9, 1e-9));
+        bounds = bounds.isNull() ? point : bounds.united(point);
+    }
+    m_autoFit = false;
+    vp().fitWorld(bounds, kFitMarginPx);
+    update();
+    return true;
 }
 
 void MapView::panBy(QPointF screenDelta) {
@@ -232,89 +281,27 @@ double MapView::sensorRadiusPx() const {
 }
 
 void MapView::paintEvent(QPaintEvent*) {
-    QPainter painter(this);
-    painter.fillRect(rect(), kBackground);
-    painter.setRenderHint(QPainter::Antialiasing, true);
-    paintDistricts(painter);
-    paintRoads(painter);
-    paintSensors(painter);
-    paintAlerts(painter);
-    paintSelection(painter);
-    paintOverlays(painter);
-}
-
-void MapView::paintDistricts(QPainter& painter) const {
-    const QRectF visible = vp().visibleWorld();
-    painter.setPen(QPen(kDistrictOutline, 1.2));
-    for (std::size_t i = 0; i < m_districts.size(); ++i) {
-        const DistrictShape& district = m_districts[i];
-        QPolygonF polygon;
-        polygon.reserve(static_cast<qsizetype>(district.polygon.size()));
-        for (const QPointF& p : district.polygon) polygon.append(vp().worldToScreen(p));
-        if (!polygon.boundingRect().intersects(rect()) && !visible.contains(district.centre)) continue;
-        painter.setBrush(districtFill(i));
-        painter.drawPolygon(polygon);
+    QElapsedTimer clock;
+    clock.start();
+    {
+        QPainter painter(this);
+        painter.fillRect(rect(), m_theme.background);
+        painter.setRenderHint(QPainter::Antialiasing, true);
+        paintDistricts(painter);
+        paintRoads(painter);
+        if (isLayerVisible(MapLayer::HeatMap)) paintHeatMap(painter);
+        if (isLayerVisible(MapLayer::Sensors)) {
+            paintSensors(painter);
+        } else {
+            m_lastSensorMarks = 0;
+            m_lastClusters = 0;
+        }
+        if (isLayerVisible(MapLayer::Alerts)) paintAlerts(painter);
+        paintSelection(painter);
+        paintOverlays(painter);
     }
-    QFont font = painter.font();
-    font.setBold(true);
-    painter.setFont(font);
-    for (const DistrictShape& district : m_districts) {
-        const QPointF c = vp().worldToScreen(district.centre);
-        const QRectF label(c.x() - 100.0, c.y() - 10.0, 200.0, 20.0);
-        if (!label.intersects(rect())) continue;
-        painter.setPen(kBackground);  // a shadow keeps the name readable over dense sensors
-        painter.drawText(label.translated(1.0, 1.0), Qt::AlignCenter, district.name);
-        painter.setPen(kDistrictLabel);
-        painter.drawText(label, Qt::AlignCenter, district.name);
-    }
-    font.setBold(false);
-    painter.setFont(font);
-}
-
-void MapView::paintRoads(QPainter& painter) const {
-    const QRectF bounds = QRectF(rect()).adjusted(-2, -2, 2, 2);
-    QList<QLineF> lines;
-    lines.reserve(static_cast<qsizetype>(m_roads.size() / 2));
-    const MapViewport& viewport = vp();
-    for (std::size_t i = 0; i + 1 < m_roads.size(); i += 2) {
-        const QLineF line(viewport.worldToScreen(m_roads[i]), viewport.worldToScreen(m_roads[i + 1]));
-        if (QRectF(line.p1(), line.p2()).normalized().adjusted(-1, -1, 1, 1).intersects(bounds)) lines.append(line);
-    }
-    painter.setPen(QPen(kRoad, std::clamp(vp().zoom() - 11.0, 1.0, 4.0), Qt::SolidLine, Qt::RoundCap));
-    painter.drawLines(lines);
-}
-
-void MapView::paintSensors(QPainter& painter) const {
-    const double radius = sensorRadiusPx();
-    const QRectF bounds = QRectF(rect()).adjusted(-radius, -radius, radius, radius);
-    for (auto& bucket : m_paintBuckets) bucket.clear();
-    const MapViewport& viewport = vp();
-    for (const SensorPoint& sensor : m_sensors) {
-        const QPointF p = viewport.worldToScreen(sensor.world);
-        if (bounds.contains(p)) m_paintBuckets[sensor.bucket].append(p);
-    }
-    // Grey (no value) first, so sensors with values are drawn on top.
-    for (int i = SensorColorScale::kNoValueBucket; i >= 0; --i) {
-        const QList<QPointF>& points = m_paintBuckets[static_cast<std::size_t>(i)];
-        if (points.isEmpty()) continue;
-        painter.setPen(QPen(SensorColorScale::bucketColor(i), 2.0 * radius, Qt::SolidLine, Qt::RoundCap));
-        painter.drawPoints(points.constData(), static_cast<int>(points.size()));
-    }
-}
-
-void MapView::paintAlerts(QPainter& painter) const {
-    const double base = sensorRadiusPx() + 5.0;
-    painter.setBrush(Qt::NoBrush);
-    for (std::uint32_t sensorId : m_alertSensors) {
-        const QPointF p = vp().worldToScreen(m_sensors[sensorId].world);
-        const auto severity = static_cast<engine::Severity>(m_alertSeverity[sensorId]);
-        const double r = base + 3.0 * m_alertSeverity[sensorId];
-        if (!QRectF(rect()).adjusted(-r, -r, r, r).contains(p)) continue;
-        QColor colour = severityColour(severity);
-        colour.setAlpha(210);
-        painter.setPen(QPen(colour, 1.5));
-        painter.drawEllipse(p, r, r);
-    }
+    m_lastPaintNs = clock.nsecsElapsed();
+    ++m_paints;
 }
 
 void MapView::paintSelection(QPainter& painter) const {

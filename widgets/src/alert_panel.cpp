@@ -4,6 +4,7 @@
 #include <QLineEdit>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "cityops/widgets/alert_model.h"
 
@@ -105,6 +106,23 @@ AlertPanel::AlertPanel(AlertModel& model, QWidget* parent)
 void AlertPanel::setFilterText(const QString& filter) {
     if (m_filter->text() != filter) m_filter->setText(filter);
     m_proxy->setFilterFixedString(filter);
+}
+
+std::optional<quint32> AlertPanel::stepCurrent(int step) {
+    const int rows = m_proxy->rowCount();
+    if (rows == 0) return std::nullopt;
+    const QModelIndex current = m_view->currentIndex();
+    const int row = current.isValid() ? std::clamp(current.row() + step, 0, rows - 1) : 0;
+    const QModelIndex target = m_proxy->index(row, 0);
+    m_view->setCurrentIndex(target);
+    m_view->scrollTo(target);
+    return currentSensor();
+}
+
+std::optional<quint32> AlertPanel::currentSensor() const {
+    const QModelIndex current = m_view->currentIndex();
+    if (!current.isValid()) return std::nullopt;
+    return current.siblingAtColumn(0).data(AlertModel::SensorRole).value<quint32>();
 }
 
 void AlertPanel::activate(const QModelIndex& proxyIndex) {

@@ -96,6 +96,34 @@ LiveChartPanel::LiveChartPanel(const simulation::City& city, QWidget* parent)
     setMinimumSize(320, 200);
 }
 
+void LiveChartPanel::applyPalette(const QPalette& palette) {
+    const QColor text = palette.color(QPalette::WindowText);
+    const QColor base = palette.color(QPalette::Base);
+    QColor grid = palette.color(QPalette::Mid);
+    grid.setAlpha(140);
+    m_plot->setBackground(base);
+    m_plot->axisRect()->setBackground(base);
+    for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis, m_plot->xAxis2, m_plot->yAxis2}) {
+        axis->setBasePen(QPen(text, 1));
+        axis->setTickPen(QPen(text, 1));
+        axis->setSubTickPen(QPen(text, 1));
+        axis->setTickLabelColor(text);
+        axis->setLabelColor(text);
+        axis->grid()->setPen(QPen(grid, 1, Qt::DotLine));
+        axis->grid()->setSubGridPen(Qt::NoPen);
+        axis->grid()->setZeroLinePen(Qt::NoPen);
+    }
+    m_plot->legend->setBrush(palette.color(QPalette::Window));
+    m_plot->legend->setBorderPen(QPen(palette.color(QPalette::Mid)));
+    m_plot->legend->setTextColor(text);
+    m_title->setTextColor(text);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QColor LiveChartPanel::plotBackground() const {
+    return m_plot->axisRect()->backgroundBrush().color();
+}
+
 void LiveChartPanel::setSensor(std::uint32_t sensorId) {
     m_raw->data()->clear();
     m_average->data()->clear();

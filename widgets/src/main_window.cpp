@@ -4,7 +4,9 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QMenuBar>
 #include <QSettings>
 #include <QStatusBar>
@@ -14,8 +16,12 @@
 #include "cityops/maps/map_view.h"
 #include "cityops/widgets/alert_model.h"
 #include "cityops/widgets/alert_panel.h"
+#include "cityops/widgets/frame_probe.h"
+#include "cityops/widgets/layer_panel.h"
 #include "cityops/widgets/live_chart_panel.h"
+#include "cityops/widgets/settings_dialog.h"
 #include "cityops/widgets/status_indicators.h"
+#include "cityops/widgets/wall_mode.h"
 
 namespace cityops::widgets {
 
@@ -24,6 +30,8 @@ namespace {
 const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
 const QString kStateKey = QStringLiteral("mainWindow/state");
 constexpr int kStateVersion = 1;
+constexpr qint64 kBeepIntervalMs = 2000;
+constexpr int kStatusFrameEvery = 30;  //!< frames between refreshes of the frame-time read-out
 
 }  // namespace
 
@@ -38,7 +46,11 @@ MainWindow::MainWindow(const simulation::City& city, const simulation::Scenario&
       m_alertModel(new AlertModel(city, this)),
       m_alertPanel(new AlertPanel(*m_alertModel)),
       m_chart(new LiveChartPanel(city)),
-      m_frameTimer(new QTimer(this)) {
+      m_settings(new ConsoleSettings(this)),
+      m_layerPanel(new LayerPanel(*m_settings)),
+      m_probe(new FrameProbe(this)),
+      m_frameTimer(new QTimer(this)),
+      m_districtAverages(city.districts.size()) {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(
         tr("CityOps — %1 — %2").arg(QString::fromStdString(city.name), QString::fromStdString(scenario.name)));
@@ -50,12 +62,18 @@ MainWindow::MainWindow(const simulation::City& city, const simulation::Scenario&
     m_chart->setObjectName(QStringLiteral("liveChartPanel"));
     m_chart->setCo2Threshold(pipeline.config().co2ThresholdPpm);
     m_alertPanel->setObjectName(QStringLiteral("alertPanel"));
+    m_layerPanel->setObjectName(QStringLiteral("layerPanel"));
 
     createDocks();
+    m_wallMode = new WallMode(*this, *m_map, *m_chartDock, this);
+    m_wallMode->setIncidentDistrict(incidentDistrict());
     createMenus();
     m_status = new StatusIndicators(*statusBar(), tr("Embedded simulator"), this);
     m_defaultState = saveState(kStateVersion);
     restoreSettings();
+
+    for (const ConsoleSettings::Spec& spec : ConsoleSettings::specs()) applySetting(spec.key);
+    connect(m_settings, &ConsoleSettings::changed, this, &MainWindow::applySetting);
 
     connect(m_map, &maps::MapView::sensorClicked, this, [this](quint32 id) { selectSensor(id); });
     connect(m_alertPanel, &AlertPanel::alertActivated, this, &MainWindow::onAlertActivated);
@@ -63,7 +81,8 @@ MainWindow::MainWindow(const simulation::City& city, const simulation::Scenario&
 
     if (const std::optional<std::uint32_t> first = initialSensor()) selectSensor(*first);
     m_frameTimer->setTimerType(Qt::PreciseTimer);
-    m_frameTimer->start(kFrameIntervalMs);
+    m_frameTimer->start(1000 / m_settings->frameRate());
+    m_probe->start();
 }
 
 MainWindow::~MainWindow() {
@@ -82,49 +101,13 @@ void MainWindow::createDocks() {
     m_alertDock->setObjectName(QStringLiteral("alertDock"));
     m_alertDock->setWidget(m_alertPanel);
     addDockWidget(Qt::RightDockWidgetArea, m_alertDock);
-    resizeDocks({m_alertDock}, {480}, Qt::Horizontal);
+
+    m_layerDock = new QDockWidget(tr("Map layers"), this);
+    m_layerDock->setObjectName(QStringLiteral("layerDock"));
+    m_layerDock->setWidget(m_layerPanel);
+    addDockWidget(Qt::LeftDockWidgetArea, m_layerDock);
+    resizeDocks({m_alertDock, m_layerDock}, {480, 240}, Qt::Horizontal);
     resizeDocks({m_chartDock}, {280}, Qt::Vertical);
-}
-
-void MainWindow::createMenus() {
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* quit = file->addAction(tr("&Quit"));
-    quit->setShortcut(QKeySequence::Quit);
-    quit->setMenuRole(QAction::QuitRole);
-    connect(quit, &QAction::triggered, this, &QWidget::close);
-
-    QMenu* view = menuBar()->addMenu(tr("&View"));
-    view->addAction(m_chartDock->toggleViewAction());
-    view->addAction(m_alertDock->toggleViewAction());
-    view->addSeparator();
-    QAction* fit = view->addAction(tr("&Fit city"));
-    fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
-    connect(fit, &QAction::triggered, m_map, &maps::MapView::fitToCity);
-    QAction* reset = view->addAction(tr("&Reset layout"));
-    connect(reset, &QAction::triggered, this, &MainWindow::resetLayout);
-
-    QMenu* simulationMenu = menuBar()->addMenu(tr("&Simulation"));
-    QAction* pause = simulationMenu->addAction(m_runner.paused() ? tr("&Resume") : tr("&Pause"));
-    pause->setObjectName(QStringLiteral("pauseAction"));
-    pause->setCheckable(true);
-    pause->setChecked(m_runner.paused());
-    pause->setShortcut(QKeySequence(Qt::Key_Space));
-    connect(pause, &QAction::toggled, this, [this, pause](bool paused) {
-        m_runner.setPaused(paused);
-        pause->setText(paused ? tr("&Resume") : tr("&Pause"));
-    });
-    simulationMenu->addSeparator();
-
-    auto* speeds = new QActionGroup(this);
-    speeds->setExclusive(true);
-    for (double speed : kSpeeds) {
-        QAction* action = simulationMenu->addAction(tr("Speed ×%1").arg(speed));
-        action->setObjectName(QStringLiteral("speedAction%1").arg(speed));
-        action->setCheckable(true);
-        action->setChecked(std::abs(m_runner.speed() - speed) < 1e-9);
-        speeds->addAction(action);
-        connect(action, &QAction::triggered, this, [this, speed] { m_runner.setSpeed(speed); });
-    }
 }
 
 void MainWindow::restoreSettings() {
@@ -144,32 +127,38 @@ void MainWindow::saveSettings() const {
 void MainWindow::resetLayout() {
     if (m_chartDock->isFloating()) m_chartDock->setFloating(false);
     if (m_alertDock->isFloating()) m_alertDock->setFloating(false);
+    if (m_layerDock->isFloating()) m_layerDock->setFloating(false);
     restoreState(m_defaultState, kStateVersion);
     m_chartDock->show();
     m_alertDock->show();
+    m_layerDock->show();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    m_wallMode->leave();
     saveSettings();
     QMainWindow::closeEvent(event);
 }
 
-std::optional<std::uint32_t> MainWindow::initialSensor() const {
-    // The incident district: of the first CO2 episode, else of the first incident limited to one.
+std::optional<std::size_t> MainWindow::incidentDistrict() const {
     std::string name;
     for (const simulation::Incident& incident : m_scenario.incidents) {
         if (incident.district.empty()) continue;
         if (name.empty() || incident.kind == simulation::IncidentKind::Co2Episode) name = incident.district;
         if (incident.kind == simulation::IncidentKind::Co2Episode) break;
     }
-    int district = -1;
     for (std::size_t i = 0; i < m_city.districts.size(); ++i) {
-        if (!name.empty() && m_city.districts[i].name == name) district = static_cast<int>(i);
+        if (!name.empty() && m_city.districts[i].name == name) return i;
     }
+    return std::nullopt;
+}
+
+std::optional<std::uint32_t> MainWindow::initialSensor() const {
+    const std::optional<std::size_t> district = incidentDistrict();
     std::optional<std::uint32_t> anyAirQuality;
     for (const simulation::Sensor& sensor : m_city.sensors) {
         if (sensor.kind != engine::SensorKind::AirQuality) continue;
-        if (sensor.districtId == district) return sensor.id;
+        if (district && sensor.districtId == *district) return sensor.id;
         if (!anyAirQuality) anyAirQuality = sensor.id;
     }
     if (!anyAirQuality && !m_city.sensors.empty()) return m_city.sensors.front().id;
@@ -193,17 +182,96 @@ void MainWindow::onAlertActivated(quint64, quint32 sensorId) {
     selectSensor(sensorId);
 }
 
+void MainWindow::applyTheme(Theme theme) {
+    m_theme = theme;
+    const QPalette palette = themePalette(theme);
+    // The application palette, not only the window's: menus, tool tips and dialogs are separate
+    // top-level windows that a window palette does not reach.
+    QApplication::setPalette(palette);
+    setPalette(palette);
+    m_chart->applyPalette(palette);
+    m_map->setTheme(mapTheme(theme));
+}
+
+void MainWindow::applySetting(ConsoleSettings::Key key) {
+    using Key = ConsoleSettings::Key;
+    switch (key) {
+        case Key::Theme:
+            applyTheme(m_settings->theme());
+            break;
+        case Key::DefaultSpeed:
+            // At start the command line's --speed wins; a change made while running applies at once.
+            if (m_frameTimer->isActive()) {
+                m_runner.setSpeed(m_settings->defaultSpeed());
+                for (QAction* action : findChildren<QAction*>()) {
+                    if (action->objectName().startsWith(QLatin1String("speedAction")))
+                        action->setChecked(action->objectName() ==
+                                           QStringLiteral("speedAction%1").arg(m_settings->defaultSpeed()));
+                }
+            }
+            break;
+        case Key::FrameRate:
+            m_frameTimer->setInterval(1000 / m_settings->frameRate());
+            break;
+        case Key::WallCycleSeconds:
+            m_wallMode->setCycleSeconds(m_settings->wallCycleSeconds());
+            break;
+        case Key::LayerDistricts:
+        case Key::LayerTraffic:
+        case Key::LayerHeatMap:
+        case Key::LayerSensors:
+        case Key::LayerAlerts:
+            for (maps::MapLayer layer : maps::kAllMapLayers) {
+                if (ConsoleSettings::layerKey(layer) == key)
+                    m_map->setLayerVisible(layer, m_settings->layerVisible(layer));
+            }
+            break;
+        case Key::Language:    // read by app/main.cpp at start: takes effect after a restart
+        case Key::AlertSound:  // read when alerts arrive
+            break;
+    }
+    emit settingApplied(key);
+}
+
+QDialog* MainWindow::openSettingsDialog() {
+    auto* dialog = new SettingsDialog(*m_settings, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    return dialog;
+}
+
+void MainWindow::stepAlert(int step) {
+    if (const std::optional<quint32> sensor = m_alertPanel->stepCurrent(step)) selectSensor(*sensor);
+}
+
+void MainWindow::centreOnCurrentAlert() {
+    const std::optional<quint32> sensor = m_alertPanel->currentSensor();
+    if (sensor) {
+        m_map->centreOnSensor(*sensor);
+    } else if (m_selected) {
+        m_map->centreOnSensor(*m_selected);
+    }
+}
+
 void MainWindow::processFrame() {
+    QElapsedTimer clock;
+    clock.start();
     m_alertBuffer.clear();
     m_pipeline.drainAlerts(m_alertBuffer);
     if (!m_alertBuffer.empty()) {
         m_alertModel->appendAlerts(m_alertBuffer);
         for (const engine::Alert& alert : m_alertBuffer) m_map->addAlert({alert.sensorId, alert.severity});
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        if (m_settings->alertSound() && (m_lastBeepMs < 0 || now - m_lastBeepMs >= kBeepIntervalMs)) {
+            QApplication::beep();
+            m_lastBeepMs = now;
+        }
     }
 
     m_aggregateBuffer.clear();
     m_pipeline.drainAggregates(m_aggregateBuffer);
     m_chart->appendAggregates(m_aggregateBuffer);
+    if (m_districtAverages.add(m_aggregateBuffer)) m_map->setDistrictValues(m_districtAverages.means());
 
     m_watchedBuffer.clear();
     m_pipeline.drainWatched(m_watchedBuffer);
@@ -212,6 +280,15 @@ void MainWindow::processFrame() {
     m_map->updateValues(m_pipeline.latest());
     m_chart->flush();
     m_status->update(m_runner.simTimeMs(), m_pipeline.metrics(), m_alertModel->rowCount());
+
+    // The map paints after this returns; its last paint is counted with the frame that follows it.
+    double frameMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;
+    if (m_map->paintCount() != m_mapPaintsSeen) {
+        m_mapPaintsSeen = m_map->paintCount();
+        frameMs += static_cast<double>(m_map->lastPaintDurationNs()) / 1e6;
+    }
+    m_probe->recordFrame(frameMs);
+    if (++m_frames % kStatusFrameEvery == 0) m_status->setFrameStats(m_probe->frameStats(), m_probe->stallStats());
 }
 
 }  // namespace cityops::widgets

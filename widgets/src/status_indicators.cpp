@@ -31,10 +31,29 @@ StatusIndicators::StatusIndicators(QStatusBar& statusBar, const QString& dataSou
       m_simTime(addLabel(statusBar, QStringLiteral("statusSimTime"), true)),
       m_rate(addLabel(statusBar, QStringLiteral("statusRate"), true)),
       m_lag(addLabel(statusBar, QStringLiteral("statusLag"), true)),
-      m_alerts(addLabel(statusBar, QStringLiteral("statusAlerts"), true)) {
+      m_alerts(addLabel(statusBar, QStringLiteral("statusAlerts"), true)),
+      m_frame(addLabel(statusBar, QStringLiteral("statusFrame"), true)) {
     m_source->setText(tr("Source: %1").arg(dataSource));
     m_clock.start();
     update(0, {}, 0);
+    setFrameStats({}, {});
+}
+
+void StatusIndicators::setFrameStats(const DurationStats& frames, const DurationStats& stalls) {
+    const QLocale locale;
+    auto ms = [&locale](double value) { return locale.toString(value, 'f', 1); };
+    if (frames.samples == 0) {
+        m_frame->setText(tr("Frame p99: —"));
+        m_frame->setToolTip(QString());
+        return;
+    }
+    m_frame->setText(tr("Frame p99: %1 ms").arg(ms(frames.p99Ms)));
+    m_frame->setToolTip(tr("Frame processing + map paint over the last %1 frames: p50 %2 ms, p99 %3 ms, max %4 ms\n"
+                           "Event-loop stall over the last %5 heartbeats: p50 %6 ms, p99 %7 ms, max %8 ms")
+                            .arg(frames.samples)
+                            .arg(ms(frames.p50Ms), ms(frames.p99Ms), ms(frames.maxMs))
+                            .arg(stalls.samples)
+                            .arg(ms(stalls.p50Ms), ms(stalls.p99Ms), ms(stalls.maxMs)));
 }
 
 void StatusIndicators::update(std::int64_t simTimeMs, const engine::PipelineMetrics& metrics, int alertCount) {

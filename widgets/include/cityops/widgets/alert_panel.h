@@ -3,6 +3,7 @@
 #include <QSortFilterProxyModel>
 #include <QWidget>
 #include <cstdint>
+#include <optional>
 
 class QLineEdit;
 class QTableView;
@@ -35,6 +36,11 @@ public:
     QTableView& view() const { return *m_view; }
     //! Shows only rows whose text contains filter (case-insensitive).
     void setFilterText(const QString& filter);
+    //! Moves the current row by step (+1 = next row down, -1 = up) in the visible order, starting at
+    //! the top when nothing is current; returns the sensor of the new current alert, if any.
+    std::optional<quint32> stepCurrent(int step);
+    //! The sensor of the current (selected) alert, if any.
+    std::optional<quint32> currentSensor() const;
 
 signals:
     //! The user clicked or pressed Enter on an alert.

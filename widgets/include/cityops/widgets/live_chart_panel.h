@@ -34,6 +34,11 @@ public:
     engine::Metric metric() const { return m_metric; }
     //! Threshold drawn as a dashed line for CO2 sensors (the engine's co2ThresholdPpm).
     void setCo2Threshold(double ppm);
+    //! Recolours the plot (background, axes, grid, text, legend) from a palette, so the chart follows
+    //! the window's theme.
+    void applyPalette(const QPalette& palette);
+    //! The plot's background colour (for tests of the theme).
+    QColor plotBackground() const;
 
     //! Appends the readings of the current sensor and metric; others are ignored.
     void appendReadings(std::span<const engine::Reading> readings);

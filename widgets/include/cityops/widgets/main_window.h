@@ -10,12 +10,17 @@
 #include "cityops/engine/reading.h"
 #include "cityops/engine/stream_pipeline.h"
 #include "cityops/engine/window_aggregate.h"
+#include "cityops/maps/district_averages.h"
 #include "cityops/simulation/city.h"
 #include "cityops/simulation/live_runner.h"
 #include "cityops/simulation/scenario.h"
+#include "cityops/widgets/console_settings.h"
+#include "cityops/widgets/theme.h"
 
 class QActionGroup;
+class QDialog;
 class QDockWidget;
+class QMenu;
 class QTimer;
 
 namespace cityops::maps {
@@ -26,16 +31,20 @@ namespace cityops::widgets {
 
 class AlertModel;
 class AlertPanel;
+class FrameProbe;
+class LayerPanel;
 class LiveChartPanel;
 class StatusIndicators;
+class WallMode;
 
-//! The console window: the map in the centre, the live chart and the alert list in docks, and a
-//! frame timer (~30 Hz) that drains the pipeline's result queues into them in batches.
+//! The console window: the map in the centre, the live chart, the alert list and the map layers in
+//! docks, and a frame timer (ConsoleSettings frame rate, 30 Hz by default) that drains the pipeline's
+//! result queues into them in batches. Settings (theme, layers, frame rate, ...) are applied live as
+//! they change; wall mode (F11) shows the views full screen in turn.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
-    static constexpr int kFrameIntervalMs = 33;
     //! Simulation speed choices offered in the Simulation menu.
     static constexpr double kSpeeds[] = {1.0, 10.0, 60.0, 600.0};
 
@@ -56,10 +65,28 @@ public:
     LiveChartPanel& chartPanel() const { return *m_chart; }
     QDockWidget& chartDock() const { return *m_chartDock; }
     QDockWidget& alertDock() const { return *m_alertDock; }
+    QDockWidget& layerDock() const { return *m_layerDock; }
+    LayerPanel& layerPanel() const { return *m_layerPanel; }
+    ConsoleSettings& settings() const { return *m_settings; }
+    //! Frame time and event-loop stall statistics (status bar tool tip, benchmarks).
+    FrameProbe& frameProbe() const { return *m_probe; }
+    WallMode& wallMode() const { return *m_wallMode; }
+    //! The district of the scenario's first CO2 episode, else of its first district-bound incident.
+    std::optional<std::size_t> incidentDistrict() const;
+
+    //! Recolours the window, the chart and the map (what a change of the Theme setting does).
+    void applyTheme(Theme theme);
+    Theme appliedTheme() const { return m_theme; }
+    //! Opens File → Settings… (window-modal, non-blocking) and returns the dialog.
+    QDialog* openSettingsDialog();
 
     //! Drains the pipeline once and refreshes every view (what the frame timer calls).
     void processFrame();
     void resetLayout();
+
+signals:
+    //! A setting was applied to the window (after a change, and once per setting at construction).
+    void settingApplied(cityops::widgets::ConsoleSettings::Key key);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -67,6 +94,11 @@ protected:
 private:
     void createDocks();
     void createMenus();
+    void createViewMenu();
+    void createNavigationActions(QMenu& menu);
+    void applySetting(ConsoleSettings::Key key);
+    void stepAlert(int step);
+    void centreOnCurrentAlert();
     void restoreSettings();
     void saveSettings() const;
     void onAlertActivated(quint64 alertId, quint32 sensorId);
@@ -82,8 +114,18 @@ private:
     LiveChartPanel* m_chart;
     QDockWidget* m_chartDock = nullptr;
     QDockWidget* m_alertDock = nullptr;
+    QDockWidget* m_layerDock = nullptr;
+    ConsoleSettings* m_settings;
+    LayerPanel* m_layerPanel;
     StatusIndicators* m_status = nullptr;
+    FrameProbe* m_probe;
+    WallMode* m_wallMode = nullptr;
     QTimer* m_frameTimer;
+    Theme m_theme = Theme::Dark;
+    maps::DistrictAverages m_districtAverages;
+    std::uint64_t m_mapPaintsSeen = 0;
+    std::uint64_t m_frames = 0;
+    qint64 m_lastBeepMs = -1;
     QByteArray m_defaultState;
     std::optional<std::uint32_t> m_selected;
 
