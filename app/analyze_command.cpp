@@ -2,7 +2,9 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
+#include "cityops/connectors/report_export.h"
 #include "cityops/engine/batch/retail_workflow.h"
 
 namespace cityops::app {
@@ -15,17 +17,32 @@ void printText(std::FILE* to, const std::string& text) {
 }
 
 constexpr const char* kUsage =
-    "Usage: cityops analyze <file.csv> [--quiet]\n"
-    "Runs the retail cleaning workflow (steps 1.1-4.1) on a sales CSV and prints each step.\n";
+    "Usage: cityops analyze <file.csv> [--xlsx F] [--html F] [--csv F] [--jsonl F] [--quiet]\n"
+    "Runs the retail cleaning workflow (steps 1.1-4.1) on a sales CSV, prints each step and writes\n"
+    "the report (XLSX with charts, self-contained HTML) and the cleaned data (CSV, JSON Lines).\n";
+
+//! One requested export: which writer and where.
+struct ExportRequest {
+    QString option;
+    QString path;
+};
 
 }  // namespace
 
 int runAnalyzeCommand(const QStringList& arguments) {
     QString csvPath;
     bool quiet = false;
+    std::vector<ExportRequest> exports;
     for (qsizetype i = 2; i < arguments.size(); ++i) {
         const QString& arg = arguments[i];
-        if (arg == QLatin1String("--quiet")) {
+        if (arg == QLatin1String("--xlsx") || arg == QLatin1String("--html") || arg == QLatin1String("--csv") ||
+            arg == QLatin1String("--jsonl")) {
+            if (i + 1 >= arguments.size() || arguments[i + 1].isEmpty()) {
+                std::fprintf(stderr, "cityops analyze: %s needs a file name\n", arg.toLocal8Bit().constData());
+                return 2;
+            }
+            exports.push_back({arg, arguments[++i]});
+        } else if (arg == QLatin1String("--quiet")) {
             quiet = true;
         } else if (arg == QLatin1String("--help") || arg == QLatin1String("-h")) {
             std::fputs(kUsage, stdout);
@@ -55,7 +72,28 @@ int runAnalyzeCommand(const QStringList& arguments) {
     }
     std::printf("rows_loaded: %zu\nrows_rejected: %zu\nrows_dropped: %zu\nfinal_rows: %zu\n", report.rowsLoaded,
                 report.rowsRejected, report.rowsDropped, report.finalRows);
-    return 0;
+
+    int rc = 0;
+    for (const ExportRequest& e : exports) {
+        const std::string path = e.path.toStdString();
+        std::string error;
+        if (e.option == QLatin1String("--xlsx")) {
+            error = connectors::writeRetailXlsx(report, path);
+        } else if (e.option == QLatin1String("--html")) {
+            error = connectors::writeRetailHtml(report, path);
+        } else if (e.option == QLatin1String("--csv")) {
+            error = connectors::writeTableCsv(report.withDateParts, path);
+        } else {
+            error = connectors::writeTableJsonLines(report.withDateParts, path);
+        }
+        if (error.empty()) {
+            std::printf("wrote: %s\n", path.c_str());
+        } else {
+            std::fprintf(stderr, "cityops analyze: %s\n", error.c_str());
+            rc = 4;
+        }
+    }
+    return rc;
 }
 
 }  // namespace cityops::app

@@ -31,7 +31,7 @@ std::optional<std::int64_t> parseDuration(const QString& text) {
 QString helpText() {
     return QStringLiteral(
         "Usage: cityops [options]\n"
-        "       cityops analyze <file.csv> [--quiet]   retail cleaning workflow, headless\n"
+        "       cityops analyze <file.csv> [--xlsx F] [--html F] [--csv F] [--jsonl F]   retail workflow, headless\n"
         "CityOps operations console with its embedded city simulator and stream engine.\n"
         "\n"
         "Options:\n"

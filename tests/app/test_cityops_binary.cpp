@@ -108,6 +108,34 @@ private slots:
         }
     }
 
+    void analyzeWritesTheExports() {
+        QTemporaryDir dir;
+        const QString xlsx = dir.filePath(QStringLiteral("report.xlsx"));
+        const QString html = dir.filePath(QStringLiteral("report.html"));
+        const QString csv = dir.filePath(QStringLiteral("cleaned.csv"));
+        const Run r = run({QStringLiteral("analyze"), QStringLiteral(CITYOPS_SHARED_DATA_DIR "/retail_store_sales.csv"),
+                           QStringLiteral("--quiet"), QStringLiteral("--xlsx"), xlsx, QStringLiteral("--html"), html,
+                           QStringLiteral("--csv"), csv});
+        QCOMPARE(r.exitCode, 0);
+        QFile x(xlsx);
+        QVERIFY(x.open(QIODevice::ReadOnly));
+        QCOMPARE(x.read(2), QByteArray("PK"));
+        QFile h(html);
+        QVERIFY(h.open(QIODevice::ReadOnly));
+        QVERIFY(h.readAll().contains("<svg"));
+        QFile c(csv);
+        QVERIFY(c.open(QIODevice::ReadOnly | QIODevice::Text));
+        const qlonglong lines = QString::fromUtf8(c.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts).size();
+        QCOMPARE(lines - 1, summaryValue(r.out, QStringLiteral("final_rows")));  // header + one line per row
+    }
+
+    void analyzeExportToMissingDirectoryFails() {
+        const Run r = run({QStringLiteral("analyze"), QStringLiteral(CITYOPS_SHARED_DATA_DIR "/retail_store_sales.csv"),
+                           QStringLiteral("--quiet"), QStringLiteral("--html"), QStringLiteral("/nonexistent/dir/r.html")});
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY2(r.err.contains(QStringLiteral("/nonexistent/dir")), qPrintable(r.err));
+    }
+
     void analyzeMissingFileIsAClearError() {
         const Run r = run({QStringLiteral("analyze"), QStringLiteral("/nonexistent/sales.csv")});
         QCOMPARE(r.exitCode, 2);
