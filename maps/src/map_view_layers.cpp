@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "cityops/maps/map_view.h"
+#include "cityops/maps/sensor_color_scale.h"
 #include "cityops/maps/sensor_clusters.h"
 #include "heat_field.h"
 
@@ -25,18 +26,6 @@ QColor districtFill(std::size_t index, int alpha) {
     QColor colour = kFills[index % kFills.size()];
     colour.setAlpha(alpha);
     return colour;
-}
-
-QColor severityColour(engine::Severity severity) {
-    switch (severity) {
-        case engine::Severity::Info:
-            return QColor(0x5a, 0xb4, 0xff);
-        case engine::Severity::Warning:
-            return QColor(0xff, 0x9f, 0x1a);
-        case engine::Severity::Critical:
-            return QColor(0xff, 0x2d, 0x55);
-    }
-    return Qt::white;
 }
 
 //! The world rectangle the heat field covers: the city with a margin so glows are not clipped.
@@ -248,7 +237,7 @@ void MapView::paintAlerts(QPainter& painter) const {
         const auto severity = static_cast<engine::Severity>(m_alertSeverity[sensorId]);
         const double r = base + 3.0 * m_alertSeverity[sensorId];
         if (!QRectF(rect()).adjusted(-r, -r, r, r).contains(p)) continue;
-        QColor colour = severityColour(severity);
+        QColor colour = SensorColorScale::severityColor(severity);
         colour.setAlpha(210);
         painter.setPen(QPen(colour, 1.5));
         painter.drawEllipse(p, r, r);

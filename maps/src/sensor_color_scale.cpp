@@ -78,4 +78,16 @@ QColor SensorColorScale::bucketColor(int bucket) {
     return kColours[static_cast<std::size_t>(std::clamp(bucket, 0, kNoValueBucket))];
 }
 
+QColor SensorColorScale::severityColor(engine::Severity severity) {
+    switch (severity) {
+        case engine::Severity::Info:
+            return QColor(0x5a, 0xb4, 0xff);
+        case engine::Severity::Warning:
+            return QColor(0xff, 0x9f, 0x1a);
+        case engine::Severity::Critical:
+            return QColor(0xff, 0x2d, 0x55);
+    }
+    return QColor(Qt::white);
+}
+
 }  // namespace cityops::maps

@@ -4,6 +4,7 @@
 #include <QDateTime>
 
 #include "cityops/engine/reading.h"
+#include "cityops/maps/sensor_color_scale.h"
 
 namespace cityops::widgets {
 
@@ -11,18 +12,6 @@ namespace {
 
 QString formatTime(std::int64_t ms) {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-}
-
-QColor severityColour(engine::Severity severity) {
-    switch (severity) {
-        case engine::Severity::Info:
-            return QColor(0x5a, 0xb4, 0xff);
-        case engine::Severity::Warning:
-            return QColor(0xff, 0x9f, 0x1a);
-        case engine::Severity::Critical:
-            return QColor(0xff, 0x2d, 0x55);
-    }
-    return {};
 }
 
 //! The metric a rule is evaluated on, for the unit of the value column.
@@ -89,7 +78,7 @@ QVariant AlertModel::data(const QModelIndex& index, int role) const {
                 break;
         }
     }
-    if (role == Qt::ForegroundRole && column == Column::Severity) return severityColour(alert.severity);
+    if (role == Qt::ForegroundRole && column == Column::Severity) return maps::SensorColorScale::severityColor(alert.severity);
     if (role == Qt::TextAlignmentRole && column == Column::Value)
         return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
     return {};

@@ -4,6 +4,7 @@
 #include <QString>
 #include <array>
 
+#include "cityops/engine/alert.h"
 #include "cityops/engine/reading.h"
 
 namespace cityops::maps {
@@ -32,6 +33,8 @@ public:
     static QColor color(engine::SensorKind kind, double value) { return bucketColor(bucket(kind, value)); }
     //! The continuous colour at a position t in [0, 2] along green (0) → yellow (1) → red (2).
     static QColor rampColor(double t);
+    //! The colour of an alert severity, shared by the map's rings and the alert queue.
+    static QColor severityColor(engine::Severity severity);
 };
 
 }  // namespace cityops::maps
