@@ -1,10 +1,9 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
-#include <utility>
-#include <variant>
+
+#include "cityops/engine/expected.h"
 
 namespace cityops::engine::log {
 
@@ -25,41 +24,8 @@ struct LogError {
     std::uint64_t offset = 0;    //!< log offset concerned (Corrupt: the offset expected at position)
 };
 
-//! Expected-style result (std::expected is C++23): a value or a LogError.
+//! A value or a LogError.
 template <class T>
-class [[nodiscard]] Result {
-public:
-    Result(T value) : m_state(std::in_place_index<0>, std::move(value)) {}
-    Result(LogError error) : m_state(std::in_place_index<1>, std::move(error)) {}
-
-    bool ok() const { return m_state.index() == 0; }
-    explicit operator bool() const { return ok(); }
-    T& value() & { return std::get<0>(m_state); }
-    const T& value() const& { return std::get<0>(m_state); }
-    T&& value() && { return std::get<0>(std::move(m_state)); }
-    T* operator->() { return &value(); }
-    const T* operator->() const { return &value(); }
-    T& operator*() & { return value(); }
-    const T& operator*() const& { return value(); }
-    const LogError& error() const { return std::get<1>(m_state); }
-
-private:
-    std::variant<T, LogError> m_state;
-};
-
-//! Success or a LogError.
-template <>
-class [[nodiscard]] Result<void> {
-public:
-    Result() = default;
-    Result(LogError error) : m_error(std::move(error)) {}
-
-    bool ok() const { return !m_error.has_value(); }
-    explicit operator bool() const { return ok(); }
-    const LogError& error() const { return *m_error; }
-
-private:
-    std::optional<LogError> m_error;
-};
+using Result = Expected<T, LogError>;
 
 }  // namespace cityops::engine::log

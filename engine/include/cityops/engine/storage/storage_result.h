@@ -1,10 +1,9 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
-#include <utility>
-#include <variant>
+
+#include "cityops/engine/expected.h"
 
 namespace cityops::engine::storage {
 
@@ -30,41 +29,8 @@ struct StorageError {
     int sqliteCode = 0;  //!< extended SQLite result code, 0 if none
 };
 
-//! Expected-style result (std::expected is C++23): a value or a StorageError.
+//! A value or a StorageError.
 template <class T>
-class [[nodiscard]] Result {
-public:
-    Result(T value) : m_state(std::in_place_index<0>, std::move(value)) {}
-    Result(StorageError error) : m_state(std::in_place_index<1>, std::move(error)) {}
-
-    bool ok() const { return m_state.index() == 0; }
-    explicit operator bool() const { return ok(); }
-    T& value() & { return std::get<0>(m_state); }
-    const T& value() const& { return std::get<0>(m_state); }
-    T&& value() && { return std::get<0>(std::move(m_state)); }
-    T* operator->() { return &value(); }
-    const T* operator->() const { return &value(); }
-    T& operator*() & { return value(); }
-    const T& operator*() const& { return value(); }
-    const StorageError& error() const { return std::get<1>(m_state); }
-
-private:
-    std::variant<T, StorageError> m_state;
-};
-
-//! Success or a StorageError.
-template <>
-class [[nodiscard]] Result<void> {
-public:
-    Result() = default;
-    Result(StorageError error) : m_error(std::move(error)) {}
-
-    bool ok() const { return !m_error.has_value(); }
-    explicit operator bool() const { return ok(); }
-    const StorageError& error() const { return *m_error; }
-
-private:
-    std::optional<StorageError> m_error;
-};
+using Result = Expected<T, StorageError>;
 
 }  // namespace cityops::engine::storage
