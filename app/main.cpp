@@ -42,9 +42,10 @@ bool hasDisplay() {
            qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
 }
 
-QString headlessEquivalent(const CliOptions& o) {
-    return QStringLiteral("cityops --headless --scenario %1 --duration 10m --speed %2")
-        .arg(o.scenario, o.speed == 0.0 ? QStringLiteral("max") : QString::number(o.speed));
+//! The command to run instead, with the program as it was invoked so it can be pasted as is.
+QString headlessEquivalent(const QString& program, const CliOptions& o) {
+    return QStringLiteral("%1 --headless --scenario %2 --duration 10m --speed %3")
+        .arg(program, o.scenario, o.speed == 0.0 ? QStringLiteral("max") : QString::number(o.speed));
 }
 
 int runHeadlessMode(const CliOptions& o, const sim::Scenario& scenario) {
@@ -152,7 +153,7 @@ int main(int argc, char** argv) {
     if (!hasDisplay()) {
         printLine(stderr, QStringLiteral("cityops: no display found (DISPLAY and WAYLAND_DISPLAY are unset), so the "
                                          "console cannot open a window.\nRun the same pipeline without a window:\n  %1")
-                              .arg(headlessEquivalent(o)));
+                              .arg(headlessEquivalent(arguments.front(), o)));
         return 3;
     }
     return runConsole(argc, argv, o, scenario);
