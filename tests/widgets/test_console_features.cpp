@@ -24,37 +24,19 @@
 #include "cityops/widgets/layer_panel.h"
 #include "cityops/widgets/live_chart_panel.h"
 #include "cityops/widgets/main_window.h"
+#include "console_fixture.h"
 #include "cityops/widgets/settings_dialog.h"
 #include "cityops/widgets/theme.h"
 #include "cityops/widgets/wall_mode.h"
 
 using namespace cityops;
+using testing::Console;
 using widgets::ConsoleSettings;
 using widgets::MainWindow;
 
 namespace {
 
 constexpr int kEventualMs = 60'000;  //!< generous: nothing here is timed
-
-struct Console {
-    explicit Console(const simulation::Scenario& s)
-        : scenario(s),
-          city(simulation::generateDemoCity(s.seed, s.sensorCount)),
-          pipeline(makeConfig(city)),
-          runner(city, scenario, pipeline) {}
-
-    static engine::PipelineConfig makeConfig(const simulation::City& city) {
-        engine::PipelineConfig config;
-        config.workers = 2;
-        config.sensorCount = static_cast<std::uint32_t>(city.sensors.size());
-        return config;
-    }
-
-    simulation::Scenario scenario;
-    simulation::City city;
-    engine::StreamPipeline pipeline;
-    simulation::LiveRunner runner;
-};
 
 //! Three alerts on three different sensors, in the order the panel shows them (all Critical, newest first).
 std::vector<engine::Alert> threeAlerts() {

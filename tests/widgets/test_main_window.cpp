@@ -17,34 +17,15 @@
 #include "cityops/widgets/alert_panel.h"
 #include "cityops/widgets/live_chart_panel.h"
 #include "cityops/widgets/main_window.h"
+#include "console_fixture.h"
 
 using namespace cityops;
+using testing::Console;
 using widgets::MainWindow;
 
 namespace {
 
 constexpr int kEventualMs = 120'000;  //!< generous: the machine may be busy, and nothing here is timed
-
-//! What app/main.cpp wires together, for the built-in "co2-episode" scenario.
-struct Console {
-    explicit Console(const simulation::Scenario& s)
-        : scenario(s),
-          city(simulation::generateDemoCity(s.seed, s.sensorCount)),
-          pipeline(makeConfig(city)),
-          runner(city, scenario, pipeline) {}
-
-    static engine::PipelineConfig makeConfig(const simulation::City& city) {
-        engine::PipelineConfig config;
-        config.workers = 2;
-        config.sensorCount = static_cast<std::uint32_t>(city.sensors.size());
-        return config;
-    }
-
-    simulation::Scenario scenario;
-    simulation::City city;
-    engine::StreamPipeline pipeline;
-    simulation::LiveRunner runner;
-};
 
 }  // namespace
 
