@@ -1,0 +1,108 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cityops/connectors/gateway/forward_batch.h"
+#include "cityops/engine/expected.h"
+
+namespace cityops::connectors::gateway {
+
+//! What a full disk buffer does with a batch that does not fit.
+enum class FullPolicy : std::uint8_t {
+    RefuseNew,   //!< keep what is buffered; the new batch is refused and its records counted as refused
+    DropOldest,  //!< delete the oldest segments until the batch fits; their records are counted as dropped
+};
+
+//! Disk-buffer settings. Files: <directory>/<20-digit segment id>.seg plus <directory>/cursor.
+struct DiskBufferConfig {
+    std::filesystem::path directory;
+    std::uint64_t maxBytes = 256ULL << 20;  //!< bound on the segment files' total size
+    std::uint64_t segmentBytes = 0;         //!< 0: maxBytes / 8, clamped to [64 KiB, 16 MiB]
+    FullPolicy fullPolicy = FullPolicy::RefuseNew;
+    //! fdatasync after every write: stored batches then survive a power loss, not only a crash.
+    bool syncEveryWrite = false;
+};
+
+//! Counters of a disk buffer (all records, not batches, unless named otherwise).
+struct DiskBufferStats {
+    std::uint64_t bytes = 0;            //!< current size of the segment files
+    std::uint64_t pendingRecords = 0;   //!< stored and not yet popped
+    std::uint64_t pendingBatches = 0;
+    std::uint64_t segments = 0;
+    std::uint64_t storedRecords = 0;    //!< appended since open
+    std::uint64_t poppedRecords = 0;    //!< drained since open
+    std::uint64_t refusedRecords = 0;   //!< FullPolicy::RefuseNew
+    std::uint64_t droppedRecords = 0;   //!< FullPolicy::DropOldest
+    std::uint64_t recoveredRecords = 0; //!< found pending by open()
+    std::uint64_t truncatedBytes = 0;   //!< torn or corrupt tails cut off by open()
+};
+
+//! Outcome of DiskBuffer::append().
+enum class StoreResult : std::uint8_t { Stored, Refused };
+
+//! The gateway's store-and-forward buffer: batches appended as CRC-checked frames to segment files and
+//! read back in the same order. A batch is durable against a crash of the process once append()
+//! returned (it is in the file; with syncEveryWrite also against a power loss). The read position is
+//! kept in the cursor file, updated by every popFront(), so a restart resumes after the last popped
+//! batch; a crash between a forward and its popFront() repeats that one batch (at-least-once).
+//! A segment is deleted once every batch in it is popped. Not thread-safe: one owner thread.
+class DiskBuffer {
+public:
+    //! Opens or creates the buffer: scans every segment, verifies each frame's CRC, cuts off a torn
+    //! or corrupt tail (counted in truncatedBytes) and positions the read cursor.
+    static engine::Expected<std::unique_ptr<DiskBuffer>, std::string> open(DiskBufferConfig config);
+    ~DiskBuffer();
+    DiskBuffer(const DiskBuffer&) = delete;
+    DiskBuffer& operator=(const DiskBuffer&) = delete;
+
+    //! Appends batch as one frame, applying the full policy. An error (e.g. the disk is full) leaves
+    //! the buffer as it was and the batch unstored.
+    engine::Expected<StoreResult, std::string> append(const ForwardBatch& batch);
+    bool empty() const { return m_stats.pendingBatches == 0; }
+    //! Reads the oldest pending batch into out (whose capacities are reused); false when empty.
+    engine::Expected<bool, std::string> front(ForwardBatch& out);
+    //! True when the oldest pending batch is the last one in its segment, so popFront() deletes a file
+    //! (callers flush their upstream first).
+    bool frontEndsSegment() const;
+    //! Forgets the oldest pending batch (after it was forwarded).
+    engine::Expected<void, std::string> popFront();
+
+    const DiskBufferStats& stats() const { return m_stats; }
+    const DiskBufferConfig& config() const { return m_config; }
+
+private:
+    struct Segment {
+        std::uint64_t id = 0;
+        std::uint64_t bytes = 0;    //!< valid bytes in the file
+        std::uint64_t records = 0;  //!< records in frames not yet popped
+        std::uint64_t batches = 0;  //!< frames not yet popped
+    };
+    explicit DiskBuffer(DiskBufferConfig config);
+    engine::Expected<void, std::string> recover();
+    //! Verifies segment's frames from the start, cuts a bad tail, counts the frames at or after m_readPos
+    //! and sets m_readPos to the first of them.
+    engine::Expected<void, std::string> scanSegment(Segment& segment);
+    engine::Expected<void, std::string> openWriter();
+    engine::Expected<void, std::string> removeFront();
+    engine::Expected<void, std::string> writeCursor();
+    std::filesystem::path segmentPath(std::uint64_t id) const;
+
+    DiskBufferConfig m_config;
+    DiskBufferStats m_stats;
+    std::deque<Segment> m_segments;  //!< oldest first; the back one is written to
+    int m_writeFd = -1;              //!< open on m_segments.back() when writable
+    int m_readFd = -1;               //!< open on m_segments.front()
+    std::uint64_t m_readPos = 0;     //!< byte position of the front frame in m_segments.front()
+    std::uint64_t m_frontBytes = 0;  //!< size of the front frame once read by front(), else 0
+    std::uint64_t m_frontRecords = 0;
+    int m_cursorFd = -1;
+    std::uint64_t m_nextId = 0;
+    std::vector<std::byte> m_frame;  //!< encode/decode scratch
+};
+
+}  // namespace cityops::connectors::gateway

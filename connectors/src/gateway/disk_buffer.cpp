@@ -1,0 +1,448 @@
+#include "cityops/connectors/gateway/disk_buffer.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+#include "cityops/engine/log/crc32c.h"
+
+namespace cityops::connectors::gateway {
+
+namespace {
+
+using engine::Expected;
+using engine::log::crc32c;
+
+constexpr std::uint32_t kFrameMagic = 0x31424743;  // "CGB1"
+constexpr std::size_t kFrameHeader = 16;           // magic, crc32c, body size, record count
+constexpr std::size_t kRecordHeader = 8 + 8 + 4 + 4 + 1;
+constexpr std::size_t kCursorBytes = 24;            // segment id, position, crc32c, padding
+constexpr std::uint32_t kMaxBodyBytes = 1U << 30;
+
+template <class T>
+void put(std::vector<std::byte>& out, T value) {
+    const std::size_t at = out.size();
+    out.resize(at + sizeof(T));
+    std::memcpy(out.data() + at, &value, sizeof(T));
+}
+
+template <class T>
+T get(const std::byte* data) {
+    T value;
+    std::memcpy(&value, data, sizeof(T));
+    return value;
+}
+
+std::string errnoText(const std::string& what, const std::filesystem::path& path) {
+    return what + " " + path.string() + ": " + std::strerror(errno);
+}
+
+bool writeAll(int fd, const std::byte* data, std::size_t size) {
+    while (size > 0) {
+        const ssize_t n = ::write(fd, data, size);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+bool preadAll(int fd, std::byte* data, std::size_t size, std::uint64_t at) {
+    while (size > 0) {
+        const ssize_t n = ::pread(fd, data, size, static_cast<off_t>(at));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        data += n;
+        size -= static_cast<std::size_t>(n);
+        at += static_cast<std::uint64_t>(n);
+    }
+    return true;
+}
+
+//! Parses a frame's body into out; false if it is inconsistent (then out is unspecified).
+bool decodeBody(std::span<const std::byte> body, std::uint32_t count, ForwardBatch& out) {
+    out.clear();
+    std::size_t at = 0;
+    if (body.empty()) return false;
+    const auto topics = static_cast<std::size_t>(get<std::uint8_t>(body.data()));
+    at = 1;
+    out.topics.resize(topics);
+    for (std::size_t t = 0; t < topics; ++t) {
+        if (at + 1 > body.size()) return false;
+        const auto length = static_cast<std::size_t>(get<std::uint8_t>(body.data() + at));
+        ++at;
+        if (at + length > body.size()) return false;
+        out.topics[t].assign(reinterpret_cast<const char*>(body.data() + at), length);
+        at += length;
+    }
+    out.records.reserve(count);
+    for (std::uint32_t i = 0; i < count; ++i) {
+        if (at + kRecordHeader > body.size()) return false;
+        const auto ts = get<std::int64_t>(body.data() + at);
+        const auto key = get<std::uint64_t>(body.data() + at + 8);
+        const auto flags = get<std::uint32_t>(body.data() + at + 16);
+        const auto size = get<std::uint32_t>(body.data() + at + 20);
+        const auto topic = get<std::uint8_t>(body.data() + at + 24);
+        at += kRecordHeader;
+        if (at + size > body.size() || topic >= topics) return false;
+        out.add(topic, ts, key, flags, body.subspan(at, size));
+        at += size;
+    }
+    return at == body.size();
+}
+
+}  // namespace
+
+DiskBuffer::DiskBuffer(DiskBufferConfig config) : m_config(std::move(config)) {
+    if (m_config.segmentBytes == 0) {
+        m_config.segmentBytes = std::clamp<std::uint64_t>(m_config.maxBytes / 8, 64ULL << 10, 16ULL << 20);
+    }
+}
+
+DiskBuffer::~DiskBuffer() {
+    for (int fd : {m_writeFd, m_readFd, m_cursorFd}) {
+        if (fd >= 0) ::close(fd);
+    }
+}
+
+std::filesystem::path DiskBuffer::segmentPath(std::uint64_t id) const {
+    std::string name = std::to_string(id);
+    name.insert(0, 20 - std::min<std::size_t>(20, name.size()), '0');
+    return m_config.directory / (name + ".seg");
+}
+
+Expected<std::unique_ptr<DiskBuffer>, std::string> DiskBuffer::open(DiskBufferConfig config) {
+    if (config.directory.empty()) {
+        return std::string("disk buffer: no directory given");
+    }
+    if (config.maxBytes < 4096) {
+        return std::string("disk buffer: maxBytes must be at least 4096");
+    }
+    std::unique_ptr<DiskBuffer> buffer(new DiskBuffer(std::move(config)));
+    if (auto r = buffer->recover(); !r) {
+        return r.error();
+    }
+    return buffer;
+}
+
+Expected<void, std::string> DiskBuffer::recover() {
+    std::error_code ec;
+    std::filesystem::create_directories(m_config.directory, ec);
+    if (ec || !std::filesystem::is_directory(m_config.directory)) {
+        return "disk buffer: cannot create directory " + m_config.directory.string() + ": " +
+               (ec ? ec.message() : std::string("not a directory"));
+    }
+    std::vector<std::uint64_t> ids;
+    for (const auto& entry : std::filesystem::directory_iterator(m_config.directory, ec)) {
+        const auto name = entry.path().filename().string();
+        if (name.size() == 24 && name.ends_with(".seg") &&
+            std::all_of(name.begin(), name.begin() + 20, [](char c) { return c >= '0' && c <= '9'; })) {
+            ids.push_back(std::stoull(name.substr(0, 20)));
+        }
+    }
+    if (ec) {
+        return "disk buffer: cannot list " + m_config.directory.string() + ": " + ec.message();
+    }
+    std::sort(ids.begin(), ids.end());
+
+    const auto cursorPath = m_config.directory / "cursor";
+    m_cursorFd = ::open(cursorPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (m_cursorFd < 0) {
+        return errnoText("disk buffer: cannot open", cursorPath);
+    }
+    std::uint64_t cursorSegment = 0;
+    std::uint64_t cursorPos = 0;
+    std::uint64_t frontStart = 0;
+    std::byte cursor[kCursorBytes];
+    if (preadAll(m_cursorFd, cursor, kCursorBytes, 0) && get<std::uint32_t>(cursor + 16) == crc32c(cursor, 16)) {
+        cursorSegment = get<std::uint64_t>(cursor);
+        cursorPos = get<std::uint64_t>(cursor + 8);
+    }
+
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        m_nextId = ids[i] + 1;
+        if (ids[i] < cursorSegment) {
+            std::filesystem::remove(segmentPath(ids[i]), ec);  // fully drained before the restart
+            continue;
+        }
+        Segment segment{ids[i], 0, 0, 0};
+        m_readPos = ids[i] == cursorSegment ? cursorPos : 0;
+        if (auto r = scanSegment(segment); !r) {
+            return r.error();
+        }
+        m_stats.bytes += segment.bytes;
+        if (segment.batches == 0) {
+            std::filesystem::remove(segmentPath(ids[i]), ec);
+            m_stats.bytes -= segment.bytes;
+            continue;
+        }
+        if (m_segments.empty()) {
+            frontStart = m_readPos;
+        }
+        m_segments.push_back(segment);
+        m_stats.pendingRecords += segment.records;
+        m_stats.pendingBatches += segment.batches;
+    }
+    m_stats.recoveredRecords = m_stats.pendingRecords;
+    m_stats.segments = m_segments.size();
+    m_readPos = m_segments.empty() ? 0 : frontStart;
+    m_nextId = std::max(m_nextId, cursorSegment);
+    return writeCursor();
+}
+
+Expected<void, std::string> DiskBuffer::scanSegment(Segment& segment) {
+    const auto path = segmentPath(segment.id);
+    const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        return errnoText("disk buffer: cannot open", path);
+    }
+    const off_t size = ::lseek(fd, 0, SEEK_END);
+    std::uint64_t pos = 0;
+    std::uint64_t firstPending = 0;
+    bool seenPending = false;
+    std::byte header[kFrameHeader];
+    while (pos + kFrameHeader <= static_cast<std::uint64_t>(size)) {
+        if (!preadAll(fd, header, kFrameHeader, pos) || get<std::uint32_t>(header) != kFrameMagic) break;
+        const auto bodySize = get<std::uint32_t>(header + 8);
+        const auto count = get<std::uint32_t>(header + 12);
+        if (bodySize > kMaxBodyBytes || pos + kFrameHeader + bodySize > static_cast<std::uint64_t>(size)) break;
+        m_frame.resize(8 + bodySize);
+        std::memcpy(m_frame.data(), header + 8, 8);
+        if (!preadAll(fd, m_frame.data() + 8, bodySize, pos + kFrameHeader)) break;
+        if (crc32c(m_frame.data(), m_frame.size()) != get<std::uint32_t>(header + 4)) break;
+        if (pos >= m_readPos) {
+            if (!seenPending) firstPending = pos;
+            seenPending = true;
+            segment.records += count;
+            ++segment.batches;
+        }
+        pos += kFrameHeader + bodySize;
+    }
+    if (pos < static_cast<std::uint64_t>(size)) {
+        // A torn write (crash mid-append) or damage: keep the valid prefix, count what was cut.
+        m_stats.truncatedBytes += static_cast<std::uint64_t>(size) - pos;
+        if (::ftruncate(fd, static_cast<off_t>(pos)) != 0) {
+            const auto message = errnoText("disk buffer: cannot truncate", path);
+            ::close(fd);
+            return message;
+        }
+    }
+    ::close(fd);
+    segment.bytes = pos;
+    m_readPos = seenPending ? firstPending : pos;
+    return {};
+}
+
+Expected<void, std::string> DiskBuffer::writeCursor() {
+    std::byte cursor[kCursorBytes]{};
+    const std::uint64_t segment = m_segments.empty() ? m_nextId : m_segments.front().id;
+    const std::uint64_t pos = m_segments.empty() ? 0 : m_readPos;
+    std::memcpy(cursor, &segment, 8);
+    std::memcpy(cursor + 8, &pos, 8);
+    const std::uint32_t crc = crc32c(cursor, 16);
+    std::memcpy(cursor + 16, &crc, 4);
+    if (::pwrite(m_cursorFd, cursor, kCursorBytes, 0) != static_cast<ssize_t>(kCursorBytes)) {
+        return errnoText("disk buffer: cannot write", m_config.directory / "cursor");
+    }
+    if (m_config.syncEveryWrite) {
+        ::fdatasync(m_cursorFd);
+    }
+    return {};
+}
+
+Expected<void, std::string> DiskBuffer::openWriter() {
+    const std::uint64_t id = m_nextId++;
+    const auto path = segmentPath(id);
+    m_writeFd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (m_writeFd < 0) {
+        return errnoText("disk buffer: cannot create", path);
+    }
+    if (m_config.syncEveryWrite) {
+        const int dir = ::open(m_config.directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dir >= 0) {
+            ::fsync(dir);
+            ::close(dir);
+        }
+    }
+    if (m_segments.empty()) {
+        m_readPos = 0;
+    }
+    m_segments.push_back({id, 0, 0, 0});
+    m_stats.segments = m_segments.size();
+    return {};
+}
+
+Expected<void, std::string> DiskBuffer::removeFront() {
+    const Segment segment = m_segments.front();
+    if (m_readFd >= 0) {
+        ::close(m_readFd);
+        m_readFd = -1;
+    }
+    if (m_segments.size() == 1 && m_writeFd >= 0) {
+        ::close(m_writeFd);
+        m_writeFd = -1;
+    }
+    m_segments.pop_front();
+    m_stats.bytes -= segment.bytes;
+    m_stats.pendingRecords -= segment.records;
+    m_stats.pendingBatches -= segment.batches;
+    m_stats.segments = m_segments.size();
+    m_readPos = 0;
+    m_frontBytes = 0;
+    m_frontRecords = 0;
+    std::error_code ec;
+    std::filesystem::remove(segmentPath(segment.id), ec);
+    if (ec) {
+        return "disk buffer: cannot delete " + segmentPath(segment.id).string() + ": " + ec.message();
+    }
+    return {};
+}
+
+Expected<StoreResult, std::string> DiskBuffer::append(const ForwardBatch& batch) {
+    m_frame.clear();
+    put<std::uint32_t>(m_frame, kFrameMagic);
+    put<std::uint32_t>(m_frame, 0);  // crc, below
+    put<std::uint32_t>(m_frame, 0);  // body size, below
+    put<std::uint32_t>(m_frame, static_cast<std::uint32_t>(batch.records.size()));
+    put<std::uint8_t>(m_frame, static_cast<std::uint8_t>(batch.topics.size()));
+    for (const std::string& topic : batch.topics) {
+        const std::size_t length = std::min<std::size_t>(topic.size(), 255);
+        put<std::uint8_t>(m_frame, static_cast<std::uint8_t>(length));
+        const std::size_t at = m_frame.size();
+        m_frame.resize(at + length);
+        std::memcpy(m_frame.data() + at, topic.data(), length);
+    }
+    for (const BatchRecord& record : batch.records) {
+        put(m_frame, record.timestampMs);
+        put(m_frame, record.key);
+        put(m_frame, record.flags);
+        put(m_frame, record.size);
+        put(m_frame, record.topic);
+        const std::size_t at = m_frame.size();
+        m_frame.resize(at + record.size);
+        std::memcpy(m_frame.data() + at, batch.bytes.data() + record.offset, record.size);
+    }
+    const auto bodySize = static_cast<std::uint32_t>(m_frame.size() - kFrameHeader);
+    std::memcpy(m_frame.data() + 8, &bodySize, 4);
+    const std::uint32_t crc = crc32c(m_frame.data() + 8, m_frame.size() - 8);
+    std::memcpy(m_frame.data() + 4, &crc, 4);
+    const std::uint64_t frameBytes = m_frame.size();
+
+    if (frameBytes > m_config.maxBytes) {
+        m_stats.refusedRecords += batch.size();
+        return StoreResult::Refused;
+    }
+    while (m_stats.bytes + frameBytes > m_config.maxBytes) {
+        if (m_config.fullPolicy == FullPolicy::RefuseNew || m_segments.empty()) {
+            m_stats.refusedRecords += batch.size();
+            return StoreResult::Refused;
+        }
+        m_stats.droppedRecords += m_segments.front().records;
+        if (auto r = removeFront(); !r) {
+            return r.error();
+        }
+        if (auto r = writeCursor(); !r) {
+            return r.error();
+        }
+    }
+    if (m_writeFd >= 0 && m_segments.back().bytes > 0 && m_segments.back().bytes + frameBytes > m_config.segmentBytes) {
+        ::close(m_writeFd);  // sealed: the next frame opens a new segment
+        m_writeFd = -1;
+    }
+    if (m_writeFd < 0) {
+        if (auto r = openWriter(); !r) {
+            return r.error();
+        }
+    }
+    Segment& segment = m_segments.back();
+    if (!writeAll(m_writeFd, m_frame.data(), m_frame.size())) {
+        const auto message = errnoText("disk buffer: cannot write", segmentPath(segment.id));
+        if (::ftruncate(m_writeFd, static_cast<off_t>(segment.bytes)) != 0 ||
+            ::lseek(m_writeFd, static_cast<off_t>(segment.bytes), SEEK_SET) < 0) {
+            ::close(m_writeFd);  // cannot restore the position: the next append starts a new segment
+            m_writeFd = -1;
+        }
+        return message;
+    }
+    if (m_config.syncEveryWrite && ::fdatasync(m_writeFd) != 0) {
+        return errnoText("disk buffer: cannot sync", segmentPath(segment.id));
+    }
+    segment.bytes += frameBytes;
+    segment.records += batch.size();
+    ++segment.batches;
+    m_stats.bytes += frameBytes;
+    m_stats.pendingRecords += batch.size();
+    ++m_stats.pendingBatches;
+    m_stats.storedRecords += batch.size();
+    return StoreResult::Stored;
+}
+
+Expected<bool, std::string> DiskBuffer::front(ForwardBatch& out) {
+    if (m_segments.empty()) {
+        return false;
+    }
+    const Segment& segment = m_segments.front();
+    const auto path = segmentPath(segment.id);
+    if (m_readFd < 0) {
+        m_readFd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (m_readFd < 0) {
+            return errnoText("disk buffer: cannot open", path);
+        }
+    }
+    std::byte header[kFrameHeader];
+    if (!preadAll(m_readFd, header, kFrameHeader, m_readPos) || get<std::uint32_t>(header) != kFrameMagic) {
+        return "disk buffer: bad frame header in " + path.string() + " at " + std::to_string(m_readPos);
+    }
+    const auto bodySize = get<std::uint32_t>(header + 8);
+    const auto count = get<std::uint32_t>(header + 12);
+    m_frame.resize(8 + bodySize);
+    std::memcpy(m_frame.data(), header + 8, 8);
+    if (bodySize > kMaxBodyBytes || !preadAll(m_readFd, m_frame.data() + 8, bodySize, m_readPos + kFrameHeader) ||
+        crc32c(m_frame.data(), m_frame.size()) != get<std::uint32_t>(header + 4) ||
+        !decodeBody(std::span<const std::byte>(m_frame).subspan(8), count, out)) {
+        return "disk buffer: corrupt frame in " + path.string() + " at " + std::to_string(m_readPos);
+    }
+    m_frontBytes = kFrameHeader + bodySize;
+    m_frontRecords = count;
+    return true;
+}
+
+bool DiskBuffer::frontEndsSegment() const {
+    return !m_segments.empty() && m_segments.front().batches == 1;
+}
+
+Expected<void, std::string> DiskBuffer::popFront() {
+    if (m_segments.empty()) {
+        return {};
+    }
+    if (m_frontBytes == 0) {
+        ForwardBatch scratch;
+        if (auto r = front(scratch); !r) {
+            return r.error();
+        }
+    }
+    Segment& segment = m_segments.front();
+    m_readPos += m_frontBytes;
+    segment.records -= m_frontRecords;
+    --segment.batches;
+    m_stats.pendingRecords -= m_frontRecords;
+    --m_stats.pendingBatches;
+    m_stats.poppedRecords += m_frontRecords;
+    m_frontBytes = 0;
+    m_frontRecords = 0;
+    if (segment.batches == 0) {
+        if (auto r = removeFront(); !r) {
+            return r.error();
+        }
+    }
+    return writeCursor();
+}
+
+}  // namespace cityops::connectors::gateway
