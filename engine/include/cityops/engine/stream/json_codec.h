@@ -53,7 +53,9 @@ struct DecodedReading {
 };
 
 //! Decodes reading payloads. Reuses one parser and one padded buffer, so decoding a valid payload
-//! does not allocate. Not thread-safe: one decoder per thread.
+//! does not allocate. Not thread-safe: one decoder per thread. Members may come in any order; each
+//! occurrence of a repeated member is checked and the last one's value is kept; unknown members
+//! must be valid JSON and are otherwise ignored. The first problem in document order is reported.
 class ReadingDecoder {
 public:
     explicit ReadingDecoder(DecoderLimits limits = {});
@@ -78,5 +80,20 @@ std::size_t encodeReadingJson(const Reading& reading, std::span<char> out);
 
 //! The 64-bit id of an event_id text (FNV-1a; the default text "<sensor>-<seq>" hashes like any other).
 std::uint64_t eventIdHash(std::string_view eventId);
+
+//! Bytes encodeReadingJson may need at most.
+inline constexpr std::size_t kMaxReadingJsonBytes = 256;
+
+//! The sensor kind a metric belongs to (a payload whose "metric" is not of its "type" is UnknownKind).
+SensorKind kindOfMetric(Metric metric);
+
+//! The id deduplication uses for a decoded reading. One sensor transmission ("17-4211") carries
+//! several metrics as separate objects with the same event_id, so the metric is mixed in: only a
+//! repeat of the same (event_id, metric) is a duplicate.
+inline std::uint64_t readingDedupId(const DecodedReading& decoded) {
+    std::uint64_t z = decoded.eventId ^ (static_cast<std::uint64_t>(decoded.reading.metric) + 1) * 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 29)) * 0xbf58476d1ce4e5b9ull;
+    return z ^ (z >> 32);
+}
 
 }  // namespace cityops::engine::stream
