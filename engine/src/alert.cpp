@@ -18,6 +18,8 @@ std::string_view toString(AlertRule rule) {
     switch (rule) {
         case AlertRule::Co2High:
             return "co2_high";
+        case AlertRule::EmergencyConfirmed:
+            return "emergency_confirmed";
     }
     return "unknown";
 }
