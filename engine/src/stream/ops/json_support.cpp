@@ -1,5 +1,6 @@
 #include "json_support.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -58,6 +59,22 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b) {
 }
 
 }  // namespace
+
+bool preallocate(simdjson::dom::parser& parser, std::vector<char>& buffer, std::size_t maxPayloadBytes) {
+    const std::size_t capacity = std::max<std::size_t>(maxPayloadBytes, 64);
+    if (parser.allocate(capacity, 32) != simdjson::SUCCESS) {
+        return false;
+    }
+    // allocate() sizes the parser only; the document grows on the first parse of each larger size.
+    // Parsing blank text of full size makes it grow once, now (the parse itself fails: empty).
+    buffer.assign(capacity + simdjson::SIMDJSON_PADDING, ' ');
+    simdjson::dom::element ignored;
+    if (parser.parse(buffer.data(), capacity, false).get(ignored) == simdjson::SUCCESS) {
+        return false;  // blank text cannot parse; if it did, this simdjson is not the one we know
+    }
+    std::fill(buffer.begin(), buffer.end(), '\0');
+    return true;
+}
 
 bool parseIsoTimestamp(std::string_view text, std::int64_t& outMs) {
     // 2026-11-23T10:00:00[.123456789](Z|+02:00|+0200|+02)

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace cityops::engine::stream::detail {
 
@@ -21,6 +22,10 @@ inline std::uint64_t fnv1a(std::string_view text, std::uint64_t hash = 0xcbf29ce
     }
     return hash;
 }
+
+//! Gives parser (and the document it parses into) room for the largest accepted payload, so
+//! parsing never allocates afterwards; buffer is the decoder's padded buffer (left zeroed).
+bool preallocate(simdjson::dom::parser& parser, std::vector<char>& buffer, std::size_t maxPayloadBytes);
 
 //! Parses "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM|±HHMM|±HH)" into ms since the epoch (UTC);
 //! the fraction is truncated to milliseconds. False when the text is not such a time.

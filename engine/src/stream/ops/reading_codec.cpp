@@ -162,9 +162,7 @@ struct ReadingDecoder::Impl {
 
 ReadingDecoder::ReadingDecoder(DecoderLimits limits) : m_impl(std::make_unique<Impl>()) {
     m_impl->limits = limits;
-    m_impl->buffer.assign(limits.maxPayloadBytes + simdjson::SIMDJSON_PADDING, '\0');
-    // Capacity for the largest accepted payload up front: parsing then never allocates.
-    m_impl->ready = m_impl->parser.allocate(std::max<std::size_t>(limits.maxPayloadBytes, 64), 32) == simdjson::SUCCESS;
+    m_impl->ready = detail::preallocate(m_impl->parser, m_impl->buffer, limits.maxPayloadBytes);
 }
 
 ReadingDecoder::~ReadingDecoder() = default;

@@ -286,8 +286,7 @@ ReceiptDecoder::ReceiptDecoder(ReceiptLimits limits) : m_impl(std::make_unique<I
     limits.maxItems = std::min(limits.maxItems, kMaxReceiptItems);
     m_impl->limits = limits;
     m_impl->dictionary.setLimits(limits.maxDictionaryItems, limits.maxDictionaryCategories);
-    m_impl->buffer.assign(limits.maxPayloadBytes + simdjson::SIMDJSON_PADDING, '\0');
-    m_impl->ready = m_impl->parser.allocate(std::max<std::size_t>(limits.maxPayloadBytes, 64), 32) == simdjson::SUCCESS;
+    m_impl->ready = detail::preallocate(m_impl->parser, m_impl->buffer, limits.maxPayloadBytes);
 }
 
 ReceiptDecoder::~ReceiptDecoder() = default;
