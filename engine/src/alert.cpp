@@ -20,6 +20,8 @@ std::string_view toString(AlertRule rule) {
             return "co2_high";
         case AlertRule::EmergencyConfirmed:
             return "emergency_confirmed";
+        case AlertRule::EnergyAnomaly:
+            return "energy_anomaly";
     }
     return "unknown";
 }

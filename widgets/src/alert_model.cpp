@@ -19,6 +19,10 @@ engine::Metric ruleMetric(engine::AlertRule rule) {
     switch (rule) {
         case engine::AlertRule::Co2High:
             return engine::Metric::Co2;
+        case engine::AlertRule::EmergencyConfirmed:
+            return engine::Metric::EmergencySeverity;
+        case engine::AlertRule::EnergyAnomaly:
+            return engine::Metric::EnergyKwh;
     }
     return engine::Metric::Co2;
 }
@@ -172,6 +176,10 @@ QString AlertModel::ruleText(engine::AlertRule rule) {
     switch (rule) {
         case engine::AlertRule::Co2High:
             return tr("CO\u2082 high");
+        case engine::AlertRule::EmergencyConfirmed:
+            return tr("Emergency confirmed");
+        case engine::AlertRule::EnergyAnomaly:
+            return tr("Energy anomaly");
     }
     return {};
 }

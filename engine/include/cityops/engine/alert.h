@@ -9,6 +9,7 @@ namespace cityops::engine {
 enum class AlertRule : std::uint8_t {
     Co2High,  //!< design rule: CO2 > 800 ppm at least 3 times within 5 minutes at one location
     EmergencyConfirmed,  //!< design rule: an emergency event followed by a related anomaly at its location
+    EnergyAnomaly,       //!< design pattern: energy use far from the meter's same-hour-of-week baseline (robust z-score)
 };
 
 enum class Severity : std::uint8_t { Info, Warning, Critical };
