@@ -150,6 +150,8 @@ struct OperatorCounters {
 template <class In, class Out>
 class KeyedOperator {
 public:
+    using InputType = In;    //!< lets the job builder deduce a stage's types from its factory
+    using OutputType = Out;
     virtual ~KeyedOperator() = default;
     virtual void processElement(Key key, const In& value, TimeMs eventTime, Collector<Out>& out) = 0;
     //! The watermark reached `watermark`: fire event-time timers and windows with end ≤ watermark.
