@@ -11,6 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cityops/engine/alert.h"
+#include "cityops/engine/storage/records.h"
 #include "cityops/engine/stream/job.h"
 
 namespace runtime_test {
@@ -254,6 +256,48 @@ inline std::vector<Event> makeEvents(int keys, int perKey, TimeMs jitterMs = 0, 
         }
     }
     return out;
+}
+
+//! Rows the exactly-once sinks of the tests write (sizes in ms of the windows the counter uses).
+inline constexpr TimeMs kTestWindow = 10'000;
+
+inline void windowRows(const Record<WindowCount>& r, cityops::engine::storage::WriteBatch& b) {
+    cityops::engine::WindowAggregate a;
+    a.windowStartMs = r.value.start;
+    a.windowEndMs = r.value.start + kTestWindow;
+    a.count = static_cast<std::uint32_t>(r.value.count);
+    a.sum = static_cast<double>(r.value.sum);
+    a.min = static_cast<double>(r.value.minSeq);
+    a.max = static_cast<double>(r.value.maxSeq);
+    a.sensorId = static_cast<std::uint32_t>(r.value.key);
+    a.metric = cityops::engine::Metric::Co2;
+    b.aggregates.push_back(a);
+}
+
+//! One readings row per running-sum output: (sensor = key, time = seq) is unique, value = the sum.
+inline void sumRows(const Record<RunningTotal>& r, cityops::engine::storage::WriteBatch& b) {
+    cityops::engine::Reading reading;
+    reading.sensorId = static_cast<std::uint32_t>(r.value.key);
+    reading.eventTimeMs = static_cast<TimeMs>(r.value.seq);
+    reading.seq = r.value.seq;
+    reading.value = static_cast<double>(r.value.sum);
+    reading.metric = cityops::engine::Metric::Co2;
+    reading.kind = cityops::engine::SensorKind::AirQuality;
+    b.readings.push_back(reading);
+}
+
+//! One alert per top-N entry, with a deterministic id (rank + window).
+inline void topRows(const Record<TopEntry>& r, cityops::engine::storage::WriteBatch& b) {
+    using namespace cityops::engine;
+    storage::AlertRecord rec;
+    rec.alert.id = makeAlertId(AlertRule::Co2High, static_cast<std::uint64_t>(r.value.rank), r.value.start);
+    rec.alert.firstEventMs = r.value.start;
+    rec.alert.eventTimeMs = r.eventTime;
+    rec.alert.value = static_cast<double>(r.value.count);
+    rec.alert.sensorId = static_cast<std::uint32_t>(r.value.key);
+    rec.alert.matchedCount = static_cast<std::uint8_t>(r.value.rank);
+    rec.title = "top " + std::to_string(r.value.rank);
+    b.alerts.push_back(std::move(rec));
 }
 
 template <class T>
