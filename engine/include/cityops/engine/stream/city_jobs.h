@@ -1,0 +1,210 @@
+#pragma once
+
+// The smart-city design's four stream jobs (Alert Detection, Real-time Aggregation, Data Enrichment,
+// Pattern Detection) and the receipts stream of the Spark seed, written with the job API:
+//
+//   readings ─┬─ keyBy(sensor) ── dedup ─┬─ CO2 pattern ───────────────────────────┐
+//             │                          ├─ energy anomaly (robust z-score) ───────┼─▶ alerts
+//             │                          └─ enrich (registry, weather, time) ──▶ enriched readings
+//             ├─ keyBy(location) ── emergency pattern ─────────────────────────────┘
+//             └─ keyBy(series) ── dedup ── window 5m stats ─┬─▶ sensor aggregates
+//                                                           └─ global: per district ─▶ district aggregates
+//
+//   receipts ── keyBy(store) ─┬─ window 10s sum ── global: top 5 ─▶ top stores
+//                             └─ filter total > 500 ──────────────▶ big receipts
+//   receipt items ── keyBy(category) ── window 10s (all items) ───▶ popular items per category
+//
+// Each add*() function adds one design job to a JobBuilder, so a job can run alone; buildCityJobs()
+// puts the four on one source (one checkpoint covers them all). With JobConfig::storage the alerts,
+// aggregates and enriched readings go to SQLite exactly once (committed with the checkpoints).
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cityops/engine/alert.h"
+#include "cityops/engine/reading.h"
+#include "cityops/engine/stream/aggregates.h"
+#include "cityops/engine/stream/cep_rules.h"
+#include "cityops/engine/stream/dedup.h"
+#include "cityops/engine/stream/enrichment.h"
+#include "cityops/engine/stream/job.h"
+#include "cityops/engine/stream/receipt_codec.h"
+#include "cityops/engine/stream/windows.h"
+
+namespace cityops::engine::stream {
+
+// ── Keys ────────────────────────────────────────────────────────────────────────────────────────
+
+//! The key of one sensor's series of one metric. It also carries the sensor's location, so the
+//! per-district stage can read it back: location << 40 | sensor << 8 | metric.
+inline Key seriesKey(const Reading& r) {
+    return (Key{r.locationId} << 40) | (Key{r.sensorId} << 8) | Key{static_cast<std::uint8_t>(r.metric)};
+}
+inline std::uint32_t sensorOfSeries(Key key) { return static_cast<std::uint32_t>((key >> 8) & 0xffffffffu); }
+inline std::uint16_t locationOfSeries(Key key) { return static_cast<std::uint16_t>(key >> 40); }
+inline Metric metricOfSeries(Key key) { return static_cast<Metric>(key & 0xffu); }
+
+// ── Outputs ─────────────────────────────────────────────────────────────────────────────────────
+
+//! locationId of the city-wide row of DistrictAggregate.
+inline constexpr std::uint16_t kCityWide = 0xffff;
+
+//! One metric of one district over one window: all readings of its sensors (sum / count is the
+//! district average; TrafficSpeed gives the design's average traffic speed).
+struct DistrictAggregate {
+    TimeMs windowStart = 0;
+    TimeMs windowEnd = 0;
+    double sum = 0.0;
+    double min = 0.0;
+    double max = 0.0;
+    std::uint64_t count = 0;
+    std::uint32_t sensors = 0;  //!< sensors that reported in the window
+    std::uint16_t locationId = 0;  //!< district index, or kCityWide
+    Metric metric = Metric::TrafficSpeed;
+
+    double average() const { return count == 0 ? 0.0 : sum / static_cast<double>(count); }
+};
+
+//! A store's revenue in one window.
+struct StoreRevenue {
+    std::uint32_t storeId = 0;
+    double revenue = 0.0;
+};
+
+//! The five stores with the most revenue in one window (ties: lower store id first).
+struct TopStores {
+    TimeMs windowStart = 0;
+    TimeMs windowEnd = 0;
+    std::uint32_t count = 0;  //!< stores listed (fewer than 5 when fewer sold)
+    std::array<StoreRevenue, 5> stores{};
+};
+
+//! Units sold of one item.
+struct ItemUnits {
+    std::uint32_t itemId = 0;  //!< ReceiptDictionary id
+    std::uint32_t units = 0;
+};
+
+//! The most sold items of one category in one window (ties: lower item id first).
+struct PopularItems {
+    TimeMs windowStart = 0;
+    TimeMs windowEnd = 0;
+    std::uint16_t categoryId = 0;
+    std::uint32_t count = 0;  //!< items listed
+    std::uint64_t categoryUnits = 0;
+    std::array<ItemUnits, 3> items{};
+};
+
+// ── Pattern Detection: energy anomalies ─────────────────────────────────────────────────────────
+
+//! Robust z-score of each energy reading against the meter's baseline: the readings of the same
+//! hour of the week in earlier weeks when at least minWeeks are known, else of the same hour of the
+//! day in earlier days (at least minDays); before that the meter is learning and not scored.
+//! z = (x − median) / (1.4826 · MAD); |z| > zThreshold starts an anomaly episode (one alert);
+//! the episode ends with the first normal reading. Anomalous readings stay out of the baseline.
+struct EnergyAnomalyConfig {
+    double zThreshold = 3.5;
+    int minWeeks = 3;            //!< same-hour-of-week values needed to prefer that baseline
+    int minDays = 3;             //!< same-hour-of-day values needed for the fallback baseline
+    TimeMs utcOffsetMs = 2 * 3'600'000;  //!< local time of the hour-of-week (Kyiv: +2 h)
+    //! Relative floor of the spread (share of |median|), so a perfectly flat baseline does not make
+    //! every tiny change an anomaly.
+    double minRelativeSpread = 0.05;
+};
+
+//! Energy anomaly detector (KeyedOperator<Reading, Alert>, keyed by sensor). Readings are scored
+//! in event-time order once the watermark passes them, so results do not depend on arrival order.
+std::unique_ptr<KeyedOperator<Reading, Alert>> makeEnergyAnomalyOperator(const EnergyAnomalyConfig& config = {});
+
+// ── Small operators ─────────────────────────────────────────────────────────────────────────────
+
+//! Keeps the records for which pred is true (a stateless keyed operator).
+template <class T, class Pred>
+class FilterOperator final : public KeyedOperator<T, T> {
+public:
+    FilterOperator(Pred pred, std::string label) : m_pred(std::move(pred)), m_label(std::move(label)) {}
+    void processElement(Key key, const T& value, TimeMs eventTime, Collector<T>& out) override {
+        ++m_counters.recordsIn;
+        if (m_pred(value)) {
+            ++m_counters.recordsOut;
+            out.collect(key, value, eventTime);
+        }
+    }
+    OperatorCounters counters() const override { return m_counters; }
+    std::string name() const override { return "filter(" + m_label + ")"; }
+
+private:
+    Pred m_pred;
+    std::string m_label;
+    OperatorCounters m_counters;
+};
+
+template <class T, class Pred>
+std::unique_ptr<FilterOperator<T, Pred>> makeFilter(Pred pred, std::string label) {
+    return std::make_unique<FilterOperator<T, Pred>>(std::move(pred), std::move(label));
+}
+
+// ── The jobs ────────────────────────────────────────────────────────────────────────────────────
+
+//! Settings of the design's four jobs.
+struct CityJobsConfig {
+    JobConfig job;                    //!< jobId "city-jobs" unless set; workers; storage for exactly-once
+    TimeMs aggregateWindowMs = 300'000;  //!< Real-time Aggregation: tumbling window (5 minutes)
+    TimeMs allowedLatenessMs = 0;        //!< Real-time Aggregation: late readings re-fire their window
+    Co2RuleConfig co2;
+    EmergencyRuleConfig emergency;
+    EnergyAnomalyConfig energy;
+    DedupConfig dedup;                //!< by (sensor, seq): repeated sends are dropped
+    //! Data Enrichment's reference data; without a registry the enrichment job is left out.
+    EnrichmentSources enrichment;
+    //! District names by location id, for the searchable alert rows and the reading metadata.
+    std::vector<std::string> districtNames;
+    bool storeEnrichedReadings = true;  //!< with storage: enriched readings (+ metadata) go to SQLite
+};
+
+//! Where the city jobs' results can be read (QueueSinks the UI drains at frame rate). Null members
+//! are created by buildCityJobs; set them before to share sinks.
+struct CityJobsOutputs {
+    std::shared_ptr<QueueSink<Alert>> alerts;
+    std::shared_ptr<QueueSink<WindowResult<Stats>>> sensorAggregates;  //!< key: seriesKey
+    std::shared_ptr<QueueSink<DistrictAggregate>> districtAggregates;
+    std::shared_ptr<QueueSink<EnrichedReading>> enriched;  //!< left null: enriched readings are only stored
+};
+
+//! Alert Detection: the CO2 pattern per sensor and the emergency pattern per location.
+void addAlertDetection(JobBuilder<Reading>& job, const CityJobsConfig& config, CityJobsOutputs& outputs);
+//! Real-time Aggregation: 5-minute stats per sensor and metric, per district and city-wide.
+void addRealtimeAggregation(JobBuilder<Reading>& job, const CityJobsConfig& config, CityJobsOutputs& outputs);
+//! Data Enrichment: readings joined to the sensor registry, the district weather and time of day.
+void addDataEnrichment(JobBuilder<Reading>& job, const CityJobsConfig& config, CityJobsOutputs& outputs);
+//! Pattern Detection: energy anomalies against the same-hour-of-week baseline.
+void addPatternDetection(JobBuilder<Reading>& job, const CityJobsConfig& config, CityJobsOutputs& outputs);
+
+//! The four jobs on one source of readings, started. Throws JobError (see JobBuilder::build).
+std::unique_ptr<RunningJob<Reading>> buildCityJobs(CityJobsConfig config, CityJobsOutputs& outputs);
+
+//! Settings of the receipts stream (the Kafka → Spark streaming demo of the seed).
+struct ReceiptJobsConfig {
+    JobConfig job;                   //!< jobId "receipts" unless set; maxOutOfOrderness 10 s by default
+    TimeMs windowMs = 10'000;        //!< top stores and popular items per 10 s
+    double bigReceiptUah = 500.0;    //!< receipts over this are reported
+};
+
+struct ReceiptJobsOutputs {
+    std::shared_ptr<QueueSink<TopStores>> topStores;
+    std::shared_ptr<QueueSink<ReceiptEvent>> bigReceipts;
+    std::shared_ptr<QueueSink<PopularItems>> popularItems;
+};
+
+//! The receipts stream's jobs: one over receipts (top stores, big receipts), one over receipt items
+//! (popular items per category). Push each decoded receipt to the first and its items to the second.
+struct ReceiptJobs {
+    std::unique_ptr<RunningJob<ReceiptEvent>> receipts;
+    std::unique_ptr<RunningJob<ReceiptItemEvent>> items;
+};
+ReceiptJobs buildReceiptJobs(ReceiptJobsConfig config, ReceiptJobsOutputs& outputs);
+
+}  // namespace cityops::engine::stream
