@@ -1,11 +1,27 @@
 #pragma once
 
+#include <array>
+#include <optional>
 #include <vector>
 
 #include "cityops/engine/storage/records.h"
 #include "storage/sqlite_handle.h"
 
 namespace cityops::engine::storage::detail {
+
+//! The hot-tier tables retention prunes, each keyed by (sensor_id, metric, time).
+enum class RetentionTable : std::uint8_t { Readings, Events, Aggregates };
+inline constexpr int kRetentionTableCount = 3;
+
+//! Where a retention pass over one table stands: the last (sensor, metric) pair visited.
+struct RetentionCursor {
+    std::int64_t sensorId = -1;
+    std::int64_t metric = -1;
+    bool done = false;
+};
+
+//! Per metric: delete rows with time < cutoff; nullopt keeps the metric's rows.
+using MetricCutoffs = std::array<std::optional<std::int64_t>, kMetricCount>;
 
 //! Executes writes on the writer connection, one transaction per call, with cached prepared
 //! statements. Used by the writer thread only. Throws StorageException; a failed call rolls back.
@@ -16,10 +32,15 @@ public:
     void writeBatch(const WriteBatch& batch);
     void commitCheckpoint(const CheckpointRecord& checkpoint, const WriteBatch& pending);
     void applyAlertAction(const AlertAction& action);
+    //! One retention transaction: visits up to kRetentionPairsPerStep (sensor, metric) pairs of table
+    //! after cursor (an index probe each) and range-deletes their expired rows; counts per metric.
+    void retentionStep(RetentionTable table, const MetricCutoffs& cutoffs, RetentionCursor& cursor,
+                       std::array<std::uint64_t, kMetricCount>& deleted);
 
 private:
     enum class Sync : std::uint8_t { Normal, Full };
     static constexpr int kReadingsPerInsert = 64;
+    static constexpr int kRetentionPairsPerStep = 512;
 
     void begin(Sync sync);
     void commit();
@@ -52,6 +73,8 @@ private:
     Statement m_offset;
     Statement m_alertState;
     Statement m_alertUpdate;
+    std::array<Statement, kRetentionTableCount> m_nextPair;  //!< prepared on first retention pass
+    std::array<Statement, kRetentionTableCount> m_expire;
 };
 
 }  // namespace cityops::engine::storage::detail

@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <string>
 #include <system_error>
 
@@ -10,9 +12,18 @@ namespace cityops::engine::storage::detail {
 
 namespace {
 
+//! The first schema version that has the schema_version table.
+constexpr std::int64_t kFirstVersionWithHistory = 2;
+
+//! One schema step: what it does (recorded in schema_version) and its SQL.
+struct Migration {
+    std::string_view description;
+    std::string_view sql;
+};
+
 //! Migration i brings the schema from version i to i + 1. Never edit a shipped entry: append one.
-constexpr std::array<std::string_view, kSchemaVersion> kMigrations = {
-    R"sql(
+constexpr std::array<Migration, kSchemaVersion> kMigrations = {{
+    {"time series, alerts, search, geo, lineage, checkpoints", R"sql(
 CREATE TABLE readings(
     sensor_id INTEGER NOT NULL, metric INTEGER NOT NULL, ts_ms INTEGER NOT NULL,
     location_id INTEGER NOT NULL, kind INTEGER NOT NULL, value REAL NOT NULL, seq INTEGER NOT NULL,
@@ -107,8 +118,12 @@ CREATE TRIGGER events_fts_update AFTER UPDATE OF metadata, district ON events BE
     VALUES ('delete', old.id, old.metadata, old.district);
     INSERT INTO events_fts(rowid, metadata, district) VALUES (new.id, new.metadata, new.district);
 END;
-)sql",
-};
+)sql"},
+    {"schema_version history table", R"sql(
+CREATE TABLE schema_version(
+    version INTEGER PRIMARY KEY, applied_ms INTEGER NOT NULL, description TEXT NOT NULL);
+)sql"},
+}};
 
 std::string pathText(const std::filesystem::path& path) {
     return "'" + path.string() + "'";
@@ -167,11 +182,25 @@ void checkOwnership(const Connection& db, const std::filesystem::path& path, boo
         throw StorageException(refuse(StorageErrc::Corrupt,
                                       pathText(path) + " is a SQLite database but not a CityOps one; left untouched"));
     }
-    if (version > kSchemaVersion) {
+    const bool hasHistory =
+        db.queryInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'") == 1;
+    const std::int64_t recorded = hasHistory ? db.queryInt("SELECT coalesce(max(version), 0) FROM schema_version") : 0;
+    if (const std::int64_t newest = std::max(version, recorded); newest > kSchemaVersion) {
         throw StorageException(
-            refuse(StorageErrc::NewerSchema, pathText(path) + " has schema version " + std::to_string(version) +
+            refuse(StorageErrc::NewerSchema, pathText(path) + " has schema version " + std::to_string(newest) +
                                                  ", newer than version " + std::to_string(kSchemaVersion) +
                                                  " this CityOps supports; upgrade CityOps. The file was not modified"));
+    }
+    if (version >= kFirstVersionWithHistory && !hasHistory) {
+        throw StorageException(refuse(StorageErrc::Corrupt, pathText(path) + " has schema version " +
+                                                                std::to_string(version) +
+                                                                " but no schema_version table; the file was left untouched"));
+    }
+    if (hasHistory && recorded != version) {
+        throw StorageException(refuse(
+            StorageErrc::Corrupt, pathText(path) + " is inconsistent: its header says schema version " +
+                                      std::to_string(version) + " but schema_version records version " +
+                                      std::to_string(recorded) + "; the file was left untouched"));
     }
     if (verify) {
         Statement check(db.get(), "PRAGMA quick_check", false);
@@ -190,6 +219,20 @@ void checkOwnership(const Connection& db, const std::filesystem::path& path, boo
     }
 }
 
+//! Records versions 1..upTo in schema_version (earlier ones backfilled once, when the table appears).
+void recordHistory(const Connection& db, std::int64_t upTo) {
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    Statement insert(db.get(), "INSERT OR IGNORE INTO schema_version(version, applied_ms, description) VALUES(?1, ?2, ?3)",
+                     false);
+    for (std::int64_t v = 1; v <= upTo; ++v) {
+        insert.bind(1, v).bind(2, static_cast<std::int64_t>(now));
+        insert.bindText(3, kMigrations[static_cast<std::size_t>(v - 1)].description);
+        insert.run();
+    }
+}
+
 void migrate(const Connection& db) {
     for (;;) {
         db.exec("BEGIN IMMEDIATE");
@@ -199,9 +242,12 @@ void migrate(const Connection& db) {
                 db.exec("COMMIT");
                 return;
             }
-            db.exec(kMigrations[static_cast<std::size_t>(version)]);
+            db.exec(kMigrations[static_cast<std::size_t>(version)].sql);
             db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
             db.exec("PRAGMA user_version = " + std::to_string(version + 1));
+            if (version + 1 >= kFirstVersionWithHistory) {
+                recordHistory(db, version + 1);
+            }
             db.exec("COMMIT");
         } catch (...) {
             sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);

@@ -1,5 +1,6 @@
 #include "cityops/engine/storage/storage.h"
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -140,6 +141,53 @@ Result<void> Storage::commitCheckpoint(CheckpointRecord checkpoint, WriteBatch p
 
 Result<void> Storage::applyAlertAction(AlertAction action) {
     return m_impl->enqueue([a = std::move(action)](BatchWriter& writer) { writer.applyAlertAction(a); }).get();
+}
+
+Result<HotRetentionReport> Storage::enforceRetention(const std::vector<TopicRetention>& policy, std::int64_t nowMs) {
+    detail::MetricCutoffs cutoffs;
+    for (int m = 0; m < kMetricCount; ++m) {
+        if (const auto limit = retentionOf(policy, topicOf(static_cast<Metric>(m)))) {
+            if (*limit < 0) {
+                return StorageError{StorageErrc::InvalidArgument,
+                                    "retention of topic '" + std::string(topicOf(static_cast<Metric>(m))) +
+                                        "' is negative",
+                                    0};
+            }
+            cutoffs[static_cast<std::size_t>(m)] = nowMs - *limit;
+        }
+    }
+    std::array<std::array<std::uint64_t, kMetricCount>, detail::kRetentionTableCount> deleted{};
+    for (int t = 0; t < detail::kRetentionTableCount; ++t) {
+        const auto table = static_cast<detail::RetentionTable>(t);
+        detail::RetentionCursor cursor;
+        while (!cursor.done) {
+            // The job refers to locals: safe, because this thread waits for it before they go away.
+            auto step = m_impl
+                            ->enqueue([&](BatchWriter& writer) {
+                                writer.retentionStep(table, cutoffs, cursor, deleted[static_cast<std::size_t>(t)]);
+                            })
+                            .get();
+            if (!step) {
+                return step.error();
+            }
+        }
+    }
+    HotRetentionReport report;
+    for (const auto& entry : policy) {
+        HotRetentionCount count;
+        count.topic = entry.topic;
+        count.cutoffMs = nowMs - entry.retentionMs;
+        for (int m = 0; m < kMetricCount; ++m) {
+            if (topicOf(static_cast<Metric>(m)) != entry.topic) {
+                continue;
+            }
+            count.readings += deleted[0][static_cast<std::size_t>(m)];
+            count.events += deleted[1][static_cast<std::size_t>(m)];
+            count.aggregates += deleted[2][static_cast<std::size_t>(m)];
+        }
+        report.topics.push_back(std::move(count));
+    }
+    return report;
 }
 
 const std::filesystem::path& Storage::path() const {

@@ -119,6 +119,72 @@ private slots:
         QCOMPARE(reader.error().code, StorageErrc::NewerSchema);
     }
 
+    void versionTableRecordsTheMigrationHistory() {
+        QTemporaryDir dir;
+        const auto path = dbPath(dir.path());
+        { QVERIFY(Storage::open(optionsFor(path)).ok()); }
+        RawDb raw(path);
+        QCOMPARE(raw.queryInt("PRAGMA user_version"), std::int64_t{kSchemaVersion});
+        QCOMPARE(raw.queryInt("SELECT count(*) FROM schema_version"), std::int64_t{kSchemaVersion});
+        QCOMPARE(raw.queryInt("SELECT max(version) FROM schema_version"), std::int64_t{kSchemaVersion});
+        QCOMPARE(raw.queryInt("SELECT count(*) FROM schema_version WHERE description = '' OR applied_ms <= 0"),
+                 std::int64_t{0});
+    }
+
+    void upgradesAVersionOneDatabaseAndBackfillsHistory() {
+        QTemporaryDir dir;
+        const auto path = dbPath(dir.path());
+        {
+            auto storage = Storage::open(optionsFor(path));
+            QVERIFY(storage.ok());
+            WriteBatch batch;
+            batch.readings = {reading(3, 1000, 1.0)};
+            QVERIFY((*storage)->write(batch).ok());
+        }
+        {
+            RawDb raw(path);  // turn it back into what version 1 wrote
+            QCOMPARE(raw.exec("DROP TABLE schema_version; PRAGMA user_version = 1"), SQLITE_OK);
+        }
+        auto storage = Storage::open(optionsFor(path));
+        QVERIFY2(storage.ok(), storage.ok() ? "" : storage.error().message.c_str());
+        RawDb raw(path);
+        QCOMPARE(raw.queryInt("PRAGMA user_version"), std::int64_t{kSchemaVersion});
+        QCOMPARE(raw.queryInt("SELECT count(*) FROM schema_version"), std::int64_t{kSchemaVersion});
+        QCOMPARE(raw.queryInt("SELECT count(*) FROM readings"), std::int64_t{1});
+    }
+
+    void refusesNewerVersionRecordedInTheTable() {
+        QTemporaryDir dir;
+        const auto path = dbPath(dir.path());
+        { QVERIFY(Storage::open(optionsFor(path)).ok()); }
+        {
+            RawDb raw(path);
+            QCOMPARE(raw.exec("INSERT INTO schema_version VALUES(7, 1, 'from the future')"), SQLITE_OK);
+        }
+        const QByteArray before = fileBytes(path);
+        auto storage = Storage::open(optionsFor(path));
+        QVERIFY(!storage.ok());
+        QCOMPARE(storage.error().code, StorageErrc::NewerSchema);
+        QVERIFY2(storage.error().message.find("version 7") != std::string::npos, storage.error().message.c_str());
+        QCOMPARE(fileBytes(path), before);
+    }
+
+    void refusesAVersionWithoutItsHistory() {
+        QTemporaryDir dir;
+        const auto path = dbPath(dir.path());
+        { QVERIFY(Storage::open(optionsFor(path)).ok()); }
+        {
+            RawDb raw(path);
+            QCOMPARE(raw.exec("DROP TABLE schema_version"), SQLITE_OK);
+        }
+        const QByteArray before = fileBytes(path);
+        auto storage = Storage::open(optionsFor(path));
+        QVERIFY(!storage.ok());
+        QCOMPARE(storage.error().code, StorageErrc::Corrupt);
+        QVERIFY2(storage.error().message.find("schema_version") != std::string::npos, storage.error().message.c_str());
+        QCOMPARE(fileBytes(path), before);
+    }
+
     void refusesNonDatabaseWithoutOverwriting() {
         QTemporaryDir dir;
         const auto path = dbPath(dir.path());

@@ -7,12 +7,14 @@
 #include <memory>
 
 #include "cityops/engine/storage/records.h"
+#include "cityops/engine/storage/retention.h"
 #include "cityops/engine/storage/storage_result.h"
 
 namespace cityops::engine::storage {
 
-//! The schema version this build reads and writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 1;
+//! The schema version this build reads and writes: PRAGMA user_version, and the newest row of the
+//! schema_version table (version, applied_ms, description), which keeps the migration history.
+inline constexpr int kSchemaVersion = 2;
 
 //! Settings of a storage file.
 struct StorageOptions {
@@ -56,6 +58,12 @@ public:
     Result<void> commitCheckpoint(CheckpointRecord checkpoint, WriteBatch pending);
     //! Moves an alert along its lifecycle (synchronous=FULL).
     Result<void> applyAlertAction(AlertAction action);
+    //! Hot-tier retention: deletes readings, events and window aggregates whose time is older than
+    //! nowMs − the limit of their metric's topic (topicOf(Metric)); topics the policy does not name are
+    //! kept. Runs on the writer thread in short transactions (512 sensor/metric pairs each), so ingest
+    //! batches interleave with it. Blocks until done. Alerts, dead letters, lineage and checkpoints are
+    //! not topic data and are kept. Freed pages are reused by later writes (the file does not shrink).
+    Result<HotRetentionReport> enforceRetention(const std::vector<TopicRetention>& policy, std::int64_t nowMs);
 
     const std::filesystem::path& path() const;
     //! Batches committed by this instance.

@@ -83,6 +83,36 @@ struct SensorHit {
     double distanceM = 0.0;
 };
 
+//! Rows and time span of one table; the times are absent for tables without a time column or when empty.
+struct TableStats {
+    std::string table;
+    std::uint64_t rows = 0;
+    std::optional<std::int64_t> oldestMs;
+    std::optional<std::int64_t> newestMs;
+};
+
+//! Hot-tier data of one topic (readings, events and window aggregates of its metrics, see topicOf()).
+struct TopicStats {
+    std::string topic;
+    std::uint64_t readings = 0;
+    std::uint64_t events = 0;
+    std::uint64_t aggregates = 0;
+    std::optional<std::int64_t> oldestMs;  //!< over the three tables
+    std::optional<std::int64_t> newestMs;
+};
+
+//! Size of the database and what it holds, for the operator and the retention job.
+struct StorageStats {
+    std::uint64_t fileBytes = 0;  //!< page_count × page_size of the main file
+    std::uint64_t walBytes = 0;   //!< size of the -wal file (0 when absent)
+    std::uint64_t pageSize = 0;
+    std::uint64_t pageCount = 0;
+    std::uint64_t freePages = 0;  //!< pages freed (e.g. by retention) and reused by later writes
+    int schemaVersion = 0;
+    std::vector<TableStats> tables;  //!< every table of the schema, in a fixed order
+    std::vector<TopicStats> topics;  //!< topics with data in the hot tier, by name
+};
+
 //! The query side of the store: its own read-only connection, so it never blocks the writer and
 //! sees committed batches only. Thread-safety: one thread uses a reader at a time; open one per thread.
 class StorageReader {
@@ -118,6 +148,11 @@ public:
     Result<std::vector<SensorHit>> nearestSensors(double lat, double lon, int k);
     //! The k sensors nearest to an incident; InvalidArgument if the incident is unknown.
     Result<std::vector<SensorHit>> nearestSensorsToIncident(std::uint64_t incidentId, int k);
+
+    //! Database size, row counts and oldest/newest time per table and per topic, from one read
+    //! transaction. Counting scans each table once: seconds on tens of millions of rows, so call it
+    //! from a worker, not per UI frame.
+    Result<StorageStats> stats();
 
     //! PRAGMA integrity_check: "ok" or the problems found.
     Result<std::string> integrityCheck();
