@@ -21,11 +21,12 @@ namespace detail {
 //! retained one: CollapseHigh = false collapses the lowest indices, true the highest.
 template <std::size_t kBuckets, bool CollapseHigh>
 struct SketchStore {
-    std::array<std::uint32_t, kBuckets> counts{};
+    // The header comes first: it shares a cache line with the owner's preceding fields.
+    std::uint64_t total = 0;
     std::int32_t offset = 0;
     std::int32_t minIndex = 0;  //!< lowest non-empty index (valid when total > 0)
     std::int32_t maxIndex = 0;
-    std::uint64_t total = 0;
+    std::array<std::uint32_t, kBuckets> counts{};
 
     void add(std::int32_t index, std::uint32_t n = 1) {
         if (total == 0) {
