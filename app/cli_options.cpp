@@ -43,6 +43,9 @@ QString helpText() {
         "  --seed <n>               override the scenario's random seed\n"
         "  --sensors <n>            override the number of sensors in the generated city (100..100000)\n"
         "  --workers <n>            engine worker threads (default: number of cores)\n"
+        "  --data-dir <dir>         headless: run the design's four jobs from an event log in <dir> into\n"
+        "                           <dir>/cityops.db with checkpoints; a killed run resumes exactly once\n"
+        "  --checkpoint-interval <time>  with --data-dir: time between checkpoints (default: 30s)\n"
         "  --language <en|uk|ru>    user-interface language\n"
         "  --screenshot <file.png>  save a screenshot of the main window and quit\n"
         "  --screenshot-after <s>   seconds to run before the screenshot (default: 8)\n"
@@ -127,6 +130,15 @@ CliParseResult parseCommandLine(const QStringList& arguments) {
         } else if (arg == QLatin1String("--workers")) {
             if (!takeValue(v) || !parseNumber<int>(v, o.workers, 1, 64))
                 return fail(QStringLiteral("--workers needs an integer from 1 to 64"));
+        } else if (arg == QLatin1String("--data-dir")) {
+            if (!takeValue(v) || v.isEmpty()) return fail(QStringLiteral("--data-dir needs a directory"));
+            o.dataDir = v;
+        } else if (arg == QLatin1String("--checkpoint-interval")) {
+            if (!takeValue(v)) return fail(QStringLiteral("--checkpoint-interval needs a value such as 30s"));
+            const auto ms = parseDuration(v);
+            if (!ms || *ms <= 0)
+                return fail(QStringLiteral("--checkpoint-interval: '%1' is not a positive duration such as 500ms or 30s").arg(v));
+            o.checkpointIntervalMs = *ms;
         } else if (arg == QLatin1String("--language")) {
             if (!takeValue(v) || !QStringList{QStringLiteral("en"), QStringLiteral("uk"), QStringLiteral("ru")}.contains(v))
                 return fail(QStringLiteral("--language must be en, uk or ru"));

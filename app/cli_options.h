@@ -22,6 +22,8 @@ struct CliOptions {
     std::optional<std::uint64_t> seed;
     std::optional<std::uint32_t> sensors;
     int workers = 0;
+    QString dataDir;  //!< headless: run the design's jobs durably in this directory (log + store)
+    std::int64_t checkpointIntervalMs = 30'000;
     QString screenshotPath;
     double screenshotAfterSeconds = 8.0;
     QString language;  //!< "en", "uk", "ru"; empty = saved setting or system locale

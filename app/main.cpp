@@ -15,6 +15,7 @@
 #include "cityops/engine/stream_pipeline.h"
 #include "cityops/simulation/city.h"
 #include "cityops/simulation/headless.h"
+#include "cityops/simulation/headless_jobs.h"
 #include "cityops/simulation/live_runner.h"
 #include "cityops/simulation/scenario.h"
 #include "cityops/widgets/main_window.h"
@@ -52,6 +53,21 @@ int runHeadlessMode(const CliOptions& o, const sim::Scenario& scenario) {
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
     const sim::City city = sim::generateDemoCity(scenario.seed, scenario.sensorCount);
+    if (!o.dataDir.isEmpty()) {
+        sim::JobsRunOptions jobs;
+        jobs.dataDir = o.dataDir.toStdString();
+        jobs.durationMs = o.durationGiven ? o.durationMs : scenario.defaultDurationMs;
+        jobs.workers = o.workers;
+        jobs.checkpointIntervalMs = o.checkpointIntervalMs;
+        const auto summary = sim::runJobsHeadless(city, scenario, jobs, &g_cancel);
+        if (!summary) {
+            std::fprintf(stderr, "cityops: %s\n", summary.error().c_str());
+            return 1;
+        }
+        std::fputs(sim::formatJobsSummary(*summary).c_str(), stdout);
+        std::fflush(stdout);
+        return summary->cancelled ? 130 : 0;
+    }
     sim::RunOptions run;
     run.durationMs = o.durationGiven ? o.durationMs : scenario.defaultDurationMs;
     run.speed = o.speed;

@@ -572,7 +572,9 @@ std::string metadataJson(const CityJobsConfig& config, const EnrichedReading& e)
     return json;
 }
 
-std::uint64_t readingDedupKey(const Reading& r) { return r.seq; }
+//! A sensor's event id: its sequence number and the metric (a sensor sends several metrics per
+//! sequence number, e.g. CO2 and PM2.5).
+std::uint64_t readingDedupKey(const Reading& r) { return (r.seq << 4) | static_cast<std::uint8_t>(r.metric); }
 
 template <class T>
 std::shared_ptr<QueueSink<T>> ensure(std::shared_ptr<QueueSink<T>>& sink) {
@@ -664,7 +666,10 @@ void addDataEnrichment(JobBuilder<Reading>& job, const CityJobsConfig& config, C
         enriched.sink(std::make_shared<SqliteSink<EnrichedReading>>(
             [config](const Record<EnrichedReading>& r, storage::WriteBatch& batch) {
                 batch.readings.push_back(r.value.reading);
-                batch.readingMetadata.push_back(metadataJson(config, r.value));
+                // Searchable metadata for the events an operator looks for (emergency reports); the
+                // bulk of readings stays in the compact readings table with its district.
+                const bool event = r.value.reading.metric == Metric::EmergencySeverity && r.value.reading.value > 0;
+                batch.readingMetadata.push_back(event ? metadataJson(config, r.value) : std::string());
             }));
     }
 }

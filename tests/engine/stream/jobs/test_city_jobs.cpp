@@ -53,10 +53,16 @@ std::vector<Reading> cityReadings(int sensors, int minutes, std::uint64_t seed) 
                     break;
             }
             out.push_back(r);
+            if (r.metric == Metric::Co2 && s % 2 == 0) {
+                // Air-quality sensors send CO2 and PM2.5 under one sequence number: not duplicates.
+                r.metric = Metric::Pm25;
+                r.value = static_cast<double>(5 + rng() % 40);
+                out.push_back(r);
+            }
         }
     }
     std::sort(out.begin(), out.end(), [](const Reading& a, const Reading& b) {
-        return std::tie(a.eventTimeMs, a.sensorId) < std::tie(b.eventTimeMs, b.sensorId);
+        return std::tie(a.eventTimeMs, a.sensorId, a.metric) < std::tie(b.eventTimeMs, b.sensorId, b.metric);
     });
     return out;
 }

@@ -1,0 +1,331 @@
+#include "cityops/simulation/headless_jobs.h"
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <limits>
+#include <system_error>
+#include <vector>
+
+#include "cityops/engine/log/event_log.h"
+#include "cityops/engine/log/event_source.h"
+#include "cityops/engine/storage/storage.h"
+#include "cityops/engine/storage/storage_reader.h"
+#include "cityops/engine/stream/city_jobs.h"
+#include "cityops/engine/stream/json_codec.h"
+#include "cityops/simulation/simulator.h"
+
+namespace cityops::simulation {
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace st = engine::stream;
+using Clock = std::chrono::steady_clock;
+
+//! The design topic a sensor kind is published to.
+std::string_view topicOf(engine::SensorKind kind) {
+    switch (kind) {
+        case engine::SensorKind::Traffic:
+            return "traffic-events";
+        case engine::SensorKind::AirQuality:
+        case engine::SensorKind::Noise:
+            return "air-quality";
+        case engine::SensorKind::Temperature:
+            return "temperature-data";
+        case engine::SensorKind::Parking:
+            return "parking-events";
+        case engine::SensorKind::Emergency:
+            return "emergency-events";
+        case engine::SensorKind::Energy:
+            return "energy-data";
+    }
+    return "air-quality";
+}
+
+const std::vector<std::string>& readingTopics() {
+    static const std::vector<std::string> topics{"traffic-events", "air-quality",      "temperature-data",
+                                                 "parking-events", "emergency-events", "energy-data"};
+    return topics;
+}
+
+std::string describe(const engine::log::LogError& error) { return error.message; }
+
+//! Writes the scenario's readings as JSON into a fresh log; marks it complete at the end.
+engine::Expected<std::uint64_t, std::string> produce(const City& city, const Scenario& scenario,
+                                                     const JobsRunOptions& options, const fs::path& logDir,
+                                                     const std::atomic<bool>* cancel) {
+    std::error_code ec;
+    fs::remove_all(logDir, ec);  // an incomplete log from an interrupted run: produce it again
+    if (ec) {
+        return "cannot remove the incomplete log " + logDir.string() + ": " + ec.message();
+    }
+    fs::create_directories(logDir, ec);
+    if (ec) {
+        return "cannot create " + logDir.string() + ": " + ec.message();
+    }
+    engine::log::LogConfig config;
+    config.directory = logDir;
+    auto log = engine::log::EventLog::open(config);
+    if (!log) {
+        return "cannot open the event log: " + describe(log.error());
+    }
+    engine::log::LogEventSink sink(**log);
+    Simulator simulator(city, scenario);
+    std::vector<engine::Reading> readings;
+    std::string arena;
+    std::vector<std::array<std::size_t, 2>> spans;  // (offset, length) of each reading's JSON in arena
+    std::vector<engine::log::RecordInput> records;
+    std::uint64_t produced = 0;
+    const std::int64_t end = scenario.startTimeMs + std::max<std::int64_t>(0, options.durationMs);
+    for (std::int64_t t = scenario.startTimeMs; t < end;) {
+        if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+            return std::string("cancelled while producing the scenario");
+        }
+        const std::int64_t next = std::min(end, t + 60'000);
+        readings.clear();
+        simulator.advanceTo(next, readings);
+        t = next;
+        for (const std::string& topic : readingTopics()) {
+            arena.clear();
+            spans.clear();
+            for (const engine::Reading& r : readings) {
+                if (topicOf(r.kind) != topic) {
+                    continue;
+                }
+                char buffer[256];
+                const std::size_t n = st::encodeReadingJson(r, buffer);
+                spans.push_back({arena.size(), n});
+                arena.append(buffer, n);
+            }
+            records.clear();
+            std::size_t i = 0;
+            for (const engine::Reading& r : readings) {
+                if (topicOf(r.kind) != topic) {
+                    continue;
+                }
+                const auto [offset, length] = spans[i++];
+                records.push_back(engine::log::RecordInput{
+                    r.eventTimeMs, r.sensorId, 0,
+                    std::as_bytes(std::span<const char>(arena.data() + offset, length))});
+            }
+            if (records.empty()) {
+                continue;
+            }
+            if (auto sent = sink.send(topic, records); !sent) {
+                return "cannot append to the event log: " + describe(sent.error());
+            }
+            produced += records.size();
+        }
+    }
+    if (auto flushed = sink.flush(); !flushed) {
+        return "cannot sync the event log: " + describe(flushed.error());
+    }
+    const fs::path marker = logDir / "COMPLETE";
+    const fs::path temp = logDir / "COMPLETE.tmp";
+    {
+        std::ofstream out(temp, std::ios::trunc);
+        out << scenario.name << ' ' << produced << '\n';
+        if (!out.flush()) {
+            return "cannot write " + temp.string();
+        }
+    }
+    fs::rename(temp, marker, ec);
+    if (ec) {
+        return "cannot write " + marker.string() + ": " + ec.message();
+    }
+    return produced;
+}
+
+}  // namespace
+
+engine::Expected<JobsRunSummary, std::string> runJobsHeadless(const City& city, const Scenario& scenario,
+                                                              const JobsRunOptions& options,
+                                                              const std::atomic<bool>* cancel) {
+    JobsRunSummary summary;
+    summary.scenario = scenario.name;
+    std::error_code ec;
+    fs::create_directories(options.dataDir, ec);
+    if (ec) {
+        return "cannot create the data directory " + options.dataDir.string() + ": " + ec.message();
+    }
+    const fs::path logDir = options.dataDir / "log";
+    if (!fs::exists(logDir / "COMPLETE")) {
+        auto produced = produce(city, scenario, options, logDir, cancel);
+        if (!produced) {
+            return produced.error();
+        }
+        summary.produced = *produced;
+    }
+
+    engine::log::LogConfig logConfig;
+    logConfig.directory = logDir;
+    auto log = engine::log::EventLog::open(logConfig);
+    if (!log) {
+        return "cannot open the event log: " + describe(log.error());
+    }
+    const fs::path dbPath = options.dataDir / "cityops.db";
+    auto store = engine::storage::Storage::open(engine::storage::StorageOptions{.path = dbPath});
+    if (!store) {
+        return store.error().message;
+    }
+
+    // Reference data: the sensor registry (also the enrichment job's broadcast state) and districts.
+    engine::storage::WriteBatch reference;
+    std::vector<engine::storage::SensorInfo> sensors;
+    sensors.reserve(city.sensors.size());
+    for (const Sensor& s : city.sensors) {
+        sensors.push_back(engine::storage::SensorInfo{s.id, s.districtId, s.kind, s.position.lat, s.position.lon, s.name});
+    }
+    reference.sensors = sensors;
+    st::CityJobsConfig config;
+    for (std::size_t d = 0; d < city.districts.size(); ++d) {
+        reference.districts.emplace_back(static_cast<std::uint16_t>(d), city.districts[d].name);
+        config.districtNames.push_back(city.districts[d].name);
+    }
+    if (auto written = (*store)->write(std::move(reference)); !written) {
+        return written.error().message;
+    }
+
+    config.job.jobId = "city-jobs";
+    config.job.workers = options.workers;
+    config.job.storage = store->get();
+    config.job.checkpointIntervalMs = options.checkpointIntervalMs;
+    config.enrichment.registry =
+        std::make_shared<st::Broadcast<st::SensorRegistry>>(std::make_shared<const st::SensorRegistry>(sensors));
+    st::CityJobsOutputs outputs;
+    const Clock::time_point start = Clock::now();
+    std::unique_ptr<st::RunningJob<engine::Reading>> job;
+    try {
+        job = st::buildCityJobs(config, outputs);
+    } catch (const st::JobError& error) {
+        return std::string("cannot start the jobs: ") + error.what();
+    }
+    if (const auto& restored = job->restored()) {
+        summary.restoredFrom = restored->checkpointId;
+    }
+    auto source = engine::log::LogEventSource::create(**log, readingTopics());
+    if (!source) {
+        return "cannot read the event log: " + describe(source.error());
+    }
+
+    st::DecoderLimits limits;
+    limits.sensorCount = static_cast<std::uint32_t>(city.sensors.size());
+    st::ReadingDecoder decoder(limits);
+    st::DecodedReading decoded;
+    auto decode = [&](const engine::log::SourceRecord& record, engine::Reading& out) {
+        // Scenario time is not wall time: no far-past/future check against the clock here.
+        const st::DecodeError error =
+            decoder.decode(record.record.payload, std::numeric_limits<std::int64_t>::min(), decoded);
+        if (error != st::DecodeError::None) {
+            return st::DecodeResult::reject(st::toString(error));
+        }
+        out = decoded.reading;
+        return st::DecodeResult::accept();
+    };
+    st::RunOptions run;
+    run.stopAtEnd = true;
+    run.finishAtEnd = true;
+    run.stop = cancel;
+    run.onBatch = [&](std::uint64_t) {
+        if (summary.restartToFirstBatchMs < 0) {
+            summary.restartToFirstBatchMs =
+                std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+        }
+    };
+    auto consumed = job->run(**source, decode, run);
+    if (!consumed) {
+        return "reading the event log failed: " + describe(consumed.error());
+    }
+    summary.consumed = *consumed;
+    summary.cancelled = cancel != nullptr && cancel->load(std::memory_order_relaxed);
+    summary.metrics = job->metrics();
+    if (!summary.metrics.failure.empty()) {
+        return "the jobs stopped: " + summary.metrics.failure;
+    }
+    summary.wallSeconds = std::chrono::duration<double>(Clock::now() - start).count();
+    summary.eventsPerSecond =
+        summary.wallSeconds > 0.0 ? static_cast<double>(summary.consumed) / summary.wallSeconds : 0.0;
+    summary.sensorAggregates = outputs.sensorAggregates->total();
+    summary.districtAggregates = outputs.districtAggregates->total();
+    for (const auto& op : summary.metrics.operators) {
+        summary.duplicates += op.counters.duplicates;
+    }
+    job.reset();
+    store->reset();
+
+    auto reader = engine::storage::StorageReader::open(dbPath);
+    if (!reader) {
+        return reader.error().message;
+    }
+    auto counts = (*reader)->alertCounts(engine::storage::AlertGroup::Rule, std::numeric_limits<std::int64_t>::min(),
+                                         std::numeric_limits<std::int64_t>::max());
+    if (!counts) {
+        return counts.error().message;
+    }
+    for (const auto& c : *counts) {
+        summary.storedAlerts += c.count;
+        if (c.key == engine::toString(engine::AlertRule::Co2High)) {
+            summary.storedCo2Alerts = c.count;
+        } else if (c.key == engine::toString(engine::AlertRule::EmergencyConfirmed)) {
+            summary.storedEmergencyAlerts = c.count;
+        } else if (c.key == engine::toString(engine::AlertRule::EnergyAnomaly)) {
+            summary.storedEnergyAlerts = c.count;
+        }
+    }
+    if (auto n = (*reader)->readingCount(); n) {
+        summary.storedReadings = *n;
+    }
+    return summary;
+}
+
+std::string formatJobsSummary(const JobsRunSummary& s) {
+    auto fixed = [](double value, int decimals) {
+        char buffer[64];
+        std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+        return std::string(buffer);
+    };
+    const auto& m = s.metrics;
+    std::string text;
+    text += "scenario: " + s.scenario + "\n";
+    text += "produced: " + std::to_string(s.produced) + "\n";
+    text += "consumed: " + std::to_string(s.consumed) + "\n";
+    text += "restored_from_checkpoint: " + std::to_string(s.restoredFrom) + "\n";
+    text += "restart_to_first_batch_ms: " + fixed(s.restartToFirstBatchMs, 1) + "\n";
+    text += "alerts: " + std::to_string(s.storedAlerts) + "\n";
+    text += "co2_alerts: " + std::to_string(s.storedCo2Alerts) + "\n";
+    text += "emergency_alerts: " + std::to_string(s.storedEmergencyAlerts) + "\n";
+    text += "energy_alerts: " + std::to_string(s.storedEnergyAlerts) + "\n";
+    text += "stored_readings: " + std::to_string(s.storedReadings) + "\n";
+    text += "sensor_aggregates: " + std::to_string(s.sensorAggregates) + "\n";
+    text += "district_aggregates: " + std::to_string(s.districtAggregates) + "\n";
+    text += "duplicates_dropped: " + std::to_string(s.duplicates) + "\n";
+    text += "dead_letters: " + std::to_string(m.deadLetters) + "\n";
+    for (const auto& d : m.deadLettersByReason) {
+        text += "dead_letters_" + d.reason + ": " + std::to_string(d.count) + "\n";
+    }
+    text += "late_events: " + std::to_string(m.lateEvents) + "\n";
+    text += "workers: " + std::to_string(m.workers) + "\n";
+    text += "checkpoints: " + std::to_string(m.checkpoints.completed) + "\n";
+    text += "last_checkpoint_ms: " + fixed(m.checkpoints.lastDurationMs, 1) + "\n";
+    text += "last_checkpoint_bytes: " + std::to_string(m.checkpoints.lastSizeBytes) + "\n";
+    text += "state_bytes: " + std::to_string(m.stateBytes) + "\n";
+    text += "latency_p50_ms: " + fixed(m.latency.p50Ms, 2) + "\n";
+    text += "latency_p99_ms: " + fixed(m.latency.p99Ms, 2) + "\n";
+    text += "backpressure_ratio: " + fixed(m.backpressureRatio, 3) + "\n";
+    text += "wall_seconds: " + fixed(s.wallSeconds, 3) + "\n";
+    text += "events_per_second: " + fixed(s.eventsPerSecond, 0) + "\n";
+    for (const auto& op : m.operators) {
+        text += "operator " + std::to_string(op.nodeId) + " " + op.name + ": in " +
+                std::to_string(op.counters.recordsIn) + ", out " + std::to_string(op.counters.recordsOut) +
+                ", late " + std::to_string(op.counters.lateDropped) + ", state " + std::to_string(op.stateBytes) +
+                " B\n";
+    }
+    if (s.cancelled) {
+        text += "cancelled: yes\n";
+    }
+    return text;
+}
+
+}  // namespace cityops::simulation
