@@ -137,6 +137,15 @@ Result<std::vector<SeriesBucket>> StorageReader::sensorSeries(std::uint32_t sens
     });
 }
 
+Result<std::vector<SeriesBucket>> StorageReader::sensorSeriesLastHours(std::uint32_t sensorId, Metric metric,
+                                                                       std::int64_t nowMs, int hours,
+                                                                       int targetPoints) {
+    if (hours <= 0) {
+        return invalid("sensorSeriesLastHours needs hours > 0");
+    }
+    return sensorSeries(sensorId, metric, nowMs - std::int64_t{hours} * 3'600'000, nowMs + 1, targetPoints);
+}
+
 Result<std::vector<DistrictAggregate>> StorageReader::districtAggregates(Metric metric, std::int64_t fromMs,
                                                                          std::int64_t toMs) {
     return m_impl->guarded<std::vector<DistrictAggregate>>([&] {

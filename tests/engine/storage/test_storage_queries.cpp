@@ -84,6 +84,31 @@ private slots:
         QVERIFY(f.reader->sensorSeries(1, Metric::Pm25, 0, kDay, 10)->empty());
     }
 
+    void lastNHoursChartUsesTheTargetPointCount() {
+        Fixture f;
+        QVERIFY(f.reader);
+        constexpr std::int64_t kNow = 100 * 3'600'000;
+        WriteBatch batch;
+        for (std::int64_t t = kNow - 30 * 3'600'000; t <= kNow; t += 10'000) {  // 30 h at 0.1 Hz
+            batch.readings.push_back(reading(4, t, t == kNow - 3'600'000 ? -50.0 : 20.0));
+        }
+        QVERIFY(f.storage->write(batch).ok());
+        auto chart = f.reader->sensorSeriesLastHours(4, Metric::Co2, kNow, 6, 120);
+        QVERIFY(chart.ok());
+        QCOMPARE(chart->size(), std::size_t{120});
+        QCOMPARE(chart->front().startMs, kNow - 6 * 3'600'000);
+        std::uint64_t points = 0;
+        double lowest = 0.0;
+        for (const auto& b : *chart) {
+            points += b.count;
+            lowest = std::min(lowest, b.min);
+        }
+        QCOMPARE(points, std::uint64_t{6 * 360 + 1});  // both ends: 6 h before now and now itself
+        QCOMPARE(lowest, -50.0);                        // the dip survives downsampling
+        QCOMPARE(f.reader->sensorSeriesLastHours(4, Metric::Co2, kNow, 0, 10).error().code,
+                 StorageErrc::InvalidArgument);
+    }
+
     void districtAggregatesCoverTheRange() {
         Fixture f;
         WriteBatch batch;

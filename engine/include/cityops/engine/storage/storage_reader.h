@@ -125,6 +125,10 @@ public:
     //! One sensor's metric over [fromMs, toMs) in at most bucketCount equal buckets (empty ones omitted).
     Result<std::vector<SeriesBucket>> sensorSeries(std::uint32_t sensorId, Metric metric, std::int64_t fromMs,
                                                    std::int64_t toMs, int bucketCount);
+    //! The UI's chart query: one sensor's metric over the last `hours` hours up to and including nowMs,
+    //! i.e. sensorSeries(nowMs − hours h, nowMs + 1, targetPoints); min/max per bucket keep spikes visible.
+    Result<std::vector<SeriesBucket>> sensorSeriesLastHours(std::uint32_t sensorId, Metric metric, std::int64_t nowMs,
+                                                            int hours, int targetPoints);
     //! Per-district aggregates of windows starting in [fromMs, toMs).
     Result<std::vector<DistrictAggregate>> districtAggregates(Metric metric, std::int64_t fromMs, std::int64_t toMs);
     Result<AlertPage> alertHistory(const AlertFilter& filter, std::optional<AlertCursor> after = {});
