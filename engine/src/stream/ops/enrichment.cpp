@@ -8,11 +8,6 @@ namespace {
 constexpr TimeMs kMsPerMinute = 60'000;
 constexpr TimeMs kMsPerDay = 24 * 60 * kMsPerMinute;
 
-TimeMs floorDiv(TimeMs a, TimeMs b) {
-    const TimeMs q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 }  // namespace
 
 SensorRegistry::SensorRegistry(std::vector<storage::SensorInfo> sensors) : m_sensors(std::move(sensors)) {
@@ -110,8 +105,9 @@ TimeOfDay classifyTimeOfDay(TimeMs t, const TimeOfDayConfig& config) {
     if (__builtin_add_overflow(t, static_cast<TimeMs>(config.utcOffsetMinutes) * kMsPerMinute, &local)) {
         local = t;
     }
-    const TimeMs day = floorDiv(local, kMsPerDay);
-    const auto minute = static_cast<int>((local - day * kMsPerDay) / kMsPerMinute);
+    const TimeMs msOfDay = (local % kMsPerDay + kMsPerDay) % kMsPerDay;
+    const TimeMs day = local / kMsPerDay - (local < 0 && msOfDay != 0 ? 1 : 0);  // floor, without overflow
+    const auto minute = static_cast<int>(msOfDay / kMsPerMinute);
     if (minute >= config.nightStart || minute < config.nightEnd) {
         return TimeOfDay::Night;
     }
