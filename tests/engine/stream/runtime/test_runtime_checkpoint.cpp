@@ -84,7 +84,7 @@ private slots:
         QFETCH(int, before);
         QFETCH(int, after);
         QTemporaryDir dir;
-        const auto events = makeEvents(30, 150, 3'000);
+        const auto events = makeEvents(20, 100, 3'000);
         const std::filesystem::path refDb = dir.filePath("ref.db").toStdString();
         const std::filesystem::path db = dir.filePath("run.db").toStdString();
         {
