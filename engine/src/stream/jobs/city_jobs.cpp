@@ -1,7 +1,10 @@
 #include "cityops/engine/stream/city_jobs.h"
 
+#include "cityops/engine/stream/window_flat_map.h"
+
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <cmath>
 #include <map>
 #include <string>
@@ -572,9 +575,17 @@ std::string metadataJson(const CityJobsConfig& config, const EnrichedReading& e)
     return json;
 }
 
-//! A sensor's event id: its sequence number and the metric (a sensor sends several metrics per
-//! sequence number, e.g. CO2 and PM2.5).
-std::uint64_t readingDedupKey(const Reading& r) { return (r.seq << 4) | static_cast<std::uint8_t>(r.metric); }
+//! A reading's place in its series: the metric is the sub-stream (a sensor sends several metrics
+//! under one sequence number, e.g. CO2 and PM2.5), seq the sequence number.
+struct ReadingSeq {
+    std::pair<std::uint8_t, std::uint64_t> operator()(const Reading& r) const {
+        return {static_cast<std::uint8_t>(r.metric), r.seq};
+    }
+};
+
+std::unique_ptr<KeyedOperator<Reading, Reading>> makeReadingDedup(const DedupConfig& config) {
+    return std::make_unique<SequenceDedupOperator<Reading, ReadingSeq>>(config.ttlMs, ReadingSeq{});
+}
 
 template <class T>
 std::shared_ptr<QueueSink<T>> ensure(std::shared_ptr<QueueSink<T>>& sink) {
@@ -585,6 +596,136 @@ std::shared_ptr<QueueSink<T>> ensure(std::shared_ptr<QueueSink<T>>& sink) {
 }
 
 }  // namespace
+
+// ── Sequence dedup ───────────────────────────────────────────────────────────────────────────────
+
+struct SequenceDedupState::Impl {
+    detail::FlatMap<Key, Series> series;  //!< (key << 4 | stream) → window
+};
+
+bool SequenceDedupState::admit(Key key, std::uint8_t stream, std::uint64_t seq, TimeMs eventTime) {
+    if (!m_impl) {
+        m_impl = std::make_shared<Impl>();
+    }
+    bool inserted = false;
+    const std::uint32_t idx = m_impl->series.findOrInsert((key << 4) | (stream & 0x0fu), inserted);
+    Series& s = m_impl->series.valueAt(idx);
+    if (inserted) {
+        s = Series{seq, 1, eventTime, key};
+        return true;
+    }
+    s.lastTime = std::max(s.lastTime, eventTime);
+    if (seq > s.maxSeq) {
+        const std::uint64_t shift = seq - s.maxSeq;
+        s.bitmap = shift >= 64 ? 1 : (s.bitmap << shift) | 1;
+        s.maxSeq = seq;
+        return true;
+    }
+    const std::uint64_t back = s.maxSeq - seq;
+    if (back >= 64) {
+        ++m_tooOld;
+        return true;
+    }
+    const std::uint64_t bit = std::uint64_t{1} << back;
+    if ((s.bitmap & bit) != 0) {
+        ++m_duplicates;
+        return false;
+    }
+    s.bitmap |= bit;
+    return true;
+}
+
+void SequenceDedupState::advanceWatermark(TimeMs watermark) {
+    if (!m_impl || watermark == kEndOfTime || m_ttlMs <= 0) {
+        return;
+    }
+    if (m_lastSweep != kNoWatermark && watermark - m_lastSweep < m_ttlMs / 4) {
+        return;
+    }
+    m_lastSweep = watermark;
+    auto& map = m_impl->series;
+    for (std::uint32_t i = 0; i < map.entryLimit(); ++i) {
+        if (map.liveAt(i) && map.valueAt(i).lastTime < watermark - m_ttlMs) {
+            map.eraseAt(i);
+        }
+    }
+}
+
+void SequenceDedupState::snapshot(StateWriter& writer) const {
+    writer.put<std::uint32_t>(0x53514431);  // "SQD1"
+    writer.put<TimeMs>(m_lastSweep);
+    writer.put<std::uint64_t>(m_impl ? m_impl->series.size() : 0);
+    if (m_impl) {
+        m_impl->series.forEach([&](Key k, const Series& s) {
+            writer.put<Key>(k);
+            writer.put<Series>(s);
+        });
+    }
+}
+
+bool SequenceDedupState::restore(StateReader& reader, const KeyFilter& filter) {
+    if (reader.get<std::uint32_t>() != 0x53514431) {
+        return false;
+    }
+    m_lastSweep = std::max(m_lastSweep, reader.get<TimeMs>());
+    const auto n = reader.get<std::uint64_t>();
+    if (!m_impl) {
+        m_impl = std::make_shared<Impl>();
+    }
+    for (std::uint64_t i = 0; i < n && !reader.failed(); ++i) {
+        const Key k = reader.get<Key>();
+        const Series s = reader.get<Series>();
+        if (!reader.failed() && filter.owns(s.key)) {
+            bool inserted = false;
+            m_impl->series.valueAt(m_impl->series.findOrInsert(k, inserted)) = s;
+        }
+    }
+    return !reader.failed();
+}
+
+std::size_t SequenceDedupState::stateBytes() const { return m_impl ? m_impl->series.memoryBytes() : 0; }
+
+void SeriesStatsAggregate::add(Accumulator& acc, double v) const {
+    if (!std::isfinite(v)) {
+        return;
+    }
+    if (acc.welford.count == 0) {
+        acc.min = v;
+        acc.max = v;
+    } else {
+        acc.min = std::min(acc.min, v);
+        acc.max = std::max(acc.max, v);
+    }
+    acc.sum += v;
+    acc.welford.add(v);
+}
+
+void SeriesStatsAggregate::merge(Accumulator& acc, const Accumulator& other) const {
+    if (other.welford.count == 0) {
+        return;
+    }
+    if (acc.welford.count == 0) {
+        acc = other;
+        return;
+    }
+    acc.sum += other.sum;
+    acc.min = std::min(acc.min, other.min);
+    acc.max = std::max(acc.max, other.max);
+    acc.welford.merge(other.welford);
+}
+
+Stats SeriesStatsAggregate::getResult(const Accumulator& acc) const {
+    Stats s;
+    s.count = acc.welford.count;
+    s.sum = acc.sum;
+    s.min = acc.min;
+    s.max = acc.max;
+    s.avg = acc.welford.count == 0 ? 0.0 : acc.welford.mean;
+    s.stddev = std::sqrt(acc.welford.sampleVariance());
+    s.stddevPopulation = std::sqrt(acc.welford.populationVariance());
+    s.p50 = s.p95 = s.p99 = std::numeric_limits<double>::quiet_NaN();
+    return s;
+}
 
 std::unique_ptr<KeyedOperator<Reading, Alert>> makeEnergyAnomalyOperator(const EnergyAnomalyConfig& config) {
     return std::make_unique<EnergyAnomalyOperator>(config);
@@ -610,7 +751,7 @@ void addAlertDetection(JobBuilder<Reading>& job, const CityJobsConfig& config, C
     auto bySensor = job.keyBy([](const Reading& r) { return Key{r.sensorId}; },
                               [](const Reading& r) { return r.eventTimeMs; });
     auto unique = bySensor.process([dedup](int) {
-        return std::make_unique<DedupOperator<Reading>>(dedup, &readingDedupKey);
+        return makeReadingDedup(dedup);
     });
     sinkAlerts(unique.process([co2](int) { return makeCo2RuleOperator(co2); }), config, outputs);
 
@@ -628,13 +769,13 @@ void addRealtimeAggregation(JobBuilder<Reading>& job, const CityJobsConfig& conf
     const TimeMs lateness = config.allowedLatenessMs;
     auto bySeries = job.keyBy([](const Reading& r) { return seriesKey(r); }, [](const Reading& r) { return r.eventTimeMs; });
     auto unique = bySeries.process([dedup](int) {
-        return std::make_unique<DedupOperator<Reading>>(dedup, &readingDedupKey);
+        return makeReadingDedup(dedup);
     });
     auto windows = unique.process([size, lateness](int) {
         WindowOptions options;
         options.allowedLatenessMs = lateness;
         return makeWindowOperator<Reading>(WindowAssigner::tumbling(size),
-                                           aggregateOf(StatsAggregate{}, [](const Reading& r) { return r.value; }),
+                                           aggregateOf(SeriesStatsAggregate{}, [](const Reading& r) { return r.value; }),
                                            options);
     });
     windows.sink(ensure(outputs.sensorAggregates));
@@ -657,7 +798,7 @@ void addDataEnrichment(JobBuilder<Reading>& job, const CityJobsConfig& config, C
     auto bySensor = job.keyBy([](const Reading& r) { return Key{r.sensorId}; },
                               [](const Reading& r) { return r.eventTimeMs; });
     auto enriched = bySensor
-                        .process([dedup](int) { return std::make_unique<DedupOperator<Reading>>(dedup, &readingDedupKey); })
+                        .process([dedup](int) { return makeReadingDedup(dedup); })
                         .process([sources](int) { return std::make_unique<EnrichStage>(sources); });
     if (outputs.enriched) {
         enriched.sink(outputs.enriched);
@@ -684,7 +825,7 @@ void addPatternDetection(JobBuilder<Reading>& job, const CityJobsConfig& config,
                           return makeFilter<Reading>([](const Reading& r) { return r.metric == Metric::EnergyKwh; },
                                                      "energy meters");
                       })
-                      .process([dedup](int) { return std::make_unique<DedupOperator<Reading>>(dedup, &readingDedupKey); });
+                      .process([dedup](int) { return makeReadingDedup(dedup); });
     sinkAlerts(meters.process([energy](int) { return makeEnergyAnomalyOperator(energy); }), config, outputs);
 }
 

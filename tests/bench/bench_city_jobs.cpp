@@ -1,0 +1,214 @@
+// Issue #3's benchmark: the design's Alert Detection + Real-time Aggregation jobs on the job runtime
+// (a) over in-memory binary readings and (b) decoding JSON payloads with simdjson at the source,
+// next to (c) a hand-written single loop doing the same aggregation and CO2 rule with no engine;
+// then p50/p99 ingest → emit latency with the source paced at half of (a)'s rate, and the state
+// the jobs hold for 100 k keys.
+// Usage: bench_city_jobs [events]   Prints one JSON object on stdout.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cityops/engine/stream/city_jobs.h"
+#include "cityops/engine/stream/json_codec.h"
+#include "stream_reference.h"
+
+using namespace cityops::engine;
+using namespace cityops::engine::stream;
+using cityops::bench::makeInput;
+using cityops::bench::Outcome;
+using cityops::bench::runReference;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::size_t kBatch = 4096;
+constexpr int kWorkers = 2;
+
+struct JobsOutcome {
+    double seconds = 0.0;
+    std::uint64_t alerts = 0;
+    std::uint64_t aggregates = 0;
+    LatencySummary latency;
+    std::size_t stateBytes = 0;
+    double backpressure = 0.0;
+};
+
+//! Drains the UI queues now and then, as the console's frame timer does.
+void drain(CityJobsOutputs& outputs, JobsOutcome& outcome, std::vector<Alert>& alerts,
+           std::vector<WindowResult<Stats>>& aggregates) {
+    outputs.alerts->drain(alerts);
+    outputs.sensorAggregates->drain(aggregates);
+    outcome.alerts += alerts.size();
+    outcome.aggregates += aggregates.size();
+    alerts.clear();
+    aggregates.clear();
+}
+
+//! paceEventsPerS > 0: pushes batches no faster than that rate (for the latency figures).
+JobsOutcome runBinary(const std::vector<Reading>& input, double paceEventsPerS) {
+    CityJobsOutputs outputs;
+    outputs.alerts = std::make_shared<QueueSink<Alert>>();
+    outputs.sensorAggregates = std::make_shared<QueueSink<WindowResult<Stats>>>();
+    outputs.districtAggregates = std::make_shared<QueueSink<DistrictAggregate>>();
+    CityJobsConfig config;
+    config.job.jobId = "bench";
+    config.job.workers = kWorkers;
+    config.job.queueCapacity = 64;
+    config.job.maxBatchRecords = kBatch;
+    config.job.checkpointIntervalMs = 0;
+    JobBuilder<Reading> builder(config.job);
+    builder.timestamps([](const Reading& r) { return r.eventTimeMs; });
+    addAlertDetection(builder, config, outputs);
+    addRealtimeAggregation(builder, config, outputs);
+    auto job = builder.build();
+
+    JobsOutcome outcome;
+    std::vector<Alert> alerts;
+    std::vector<WindowResult<Stats>> aggregates;
+    const auto start = SteadyClock::now();
+    const std::span<const Reading> all(input);
+    for (std::size_t i = 0; i < all.size(); i += kBatch) {
+        if (paceEventsPerS > 0.0) {
+            std::this_thread::sleep_until(start + std::chrono::duration_cast<SteadyClock::duration>(
+                                                      std::chrono::duration<double>(static_cast<double>(i) / paceEventsPerS)));
+        }
+        job->push(all.subspan(i, std::min(kBatch, all.size() - i)));
+        if ((i / kBatch) % 64 == 0) {
+            drain(outputs, outcome, alerts, aggregates);
+        }
+        if (i / kBatch == all.size() / kBatch / 2) {
+            outcome.stateBytes = job->metrics().stateBytes;
+        }
+    }
+    job->finish();
+    outcome.seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
+    drain(outputs, outcome, alerts, aggregates);
+    const JobMetrics m = job->metrics();
+    outcome.latency = m.latency;
+    outcome.backpressure = m.backpressureRatio;
+    return outcome;
+}
+
+//! (b): the source thread decodes JSON payloads (simdjson) into readings, then pushes them.
+JobsOutcome runJson(const std::vector<Reading>& input, const std::string& arena, const std::vector<std::size_t>& ends) {
+    CityJobsOutputs outputs;
+    outputs.alerts = std::make_shared<QueueSink<Alert>>();
+    outputs.sensorAggregates = std::make_shared<QueueSink<WindowResult<Stats>>>();
+    outputs.districtAggregates = std::make_shared<QueueSink<DistrictAggregate>>();
+    CityJobsConfig config;
+    config.job.jobId = "bench-json";
+    config.job.workers = kWorkers;
+    config.job.queueCapacity = 64;
+    config.job.maxBatchRecords = kBatch;
+    config.job.checkpointIntervalMs = 0;
+    JobBuilder<Reading> builder(config.job);
+    builder.timestamps([](const Reading& r) { return r.eventTimeMs; });
+    addAlertDetection(builder, config, outputs);
+    addRealtimeAggregation(builder, config, outputs);
+    auto job = builder.build();
+
+    ReadingDecoder decoder;
+    DecodedReading decoded;
+    std::vector<Reading> batch;
+    batch.reserve(kBatch);
+    JobsOutcome outcome;
+    std::vector<Alert> alerts;
+    std::vector<WindowResult<Stats>> aggregates;
+    std::uint64_t rejected = 0;
+    const auto start = SteadyClock::now();
+    std::size_t begin = 0;
+    for (std::size_t i = 0; i < input.size(); ++i) {
+        const std::size_t end = ends[i];
+        const auto payload = std::as_bytes(std::span<const char>(arena.data() + begin, end - begin));
+        begin = end;
+        if (decoder.decode(payload, std::numeric_limits<std::int64_t>::min(), decoded) != DecodeError::None) {
+            ++rejected;
+            continue;
+        }
+        batch.push_back(decoded.reading);
+        if (batch.size() == kBatch) {
+            job->push(batch);
+            batch.clear();
+            if ((i / kBatch) % 64 == 0) {
+                drain(outputs, outcome, alerts, aggregates);
+            }
+        }
+    }
+    job->push(batch);
+    job->finish();
+    outcome.seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
+    drain(outputs, outcome, alerts, aggregates);
+    outcome.latency = job->metrics().latency;
+    if (rejected != 0) {
+        std::fprintf(stderr, "bench_city_jobs: %llu payloads rejected\n", static_cast<unsigned long long>(rejected));
+    }
+    return outcome;
+}
+
+void printJobs(const char* name, std::size_t events, const JobsOutcome& o, bool comma) {
+    std::printf(
+        "     \"%s\": {\"seconds\": %.4f, \"events_per_s\": %.0f, \"alerts\": %llu, \"sensor_aggregates\": %llu, "
+        "\"latency_p50_ms\": %.2f, \"latency_p99_ms\": %.2f, \"backpressure_ratio\": %.3f}%s\n",
+        name, o.seconds, static_cast<double>(events) / o.seconds, static_cast<unsigned long long>(o.alerts),
+        static_cast<unsigned long long>(o.aggregates), o.latency.p50Ms, o.latency.p99Ms, o.backpressure,
+        comma ? "," : "");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::size_t events = argc > 1 ? static_cast<std::size_t>(std::strtoull(argv[1], nullptr, 10)) : 4'000'000;
+    struct Case {
+        const char* name;
+        std::uint32_t keys;
+    };
+    const Case cases[] = {{"keys_1k", 1'000}, {"keys_100k", 100'000}};
+    std::printf("{\n  \"benchmark\": \"city_jobs\", \"jobs\": \"alert detection + real-time aggregation\",\n");
+    std::printf("  \"workers\": %d, \"batch\": %zu, \"cases\": [\n", kWorkers, kBatch);
+    for (std::size_t c = 0; c < std::size(cases); ++c) {
+        const std::vector<Reading> input = makeInput(events, cases[c].keys);
+        std::string arena;
+        std::vector<std::size_t> ends;
+        ends.reserve(input.size());
+        for (const Reading& r : input) {
+            char buffer[256];
+            arena.append(buffer, encodeReadingJson(r, buffer));
+            ends.push_back(arena.size());
+        }
+        const Outcome reference = runReference(input, cases[c].keys);
+        const JobsOutcome binary = runBinary(input, 0.0);
+        const JobsOutcome json = runJson(input, arena, ends);
+        const double half = 0.5 * static_cast<double>(events) / binary.seconds;
+        const JobsOutcome paced = runBinary(input, half);
+        std::printf("    {\"name\": \"%s\", \"keys\": %u, \"events\": %zu, \"json_bytes\": %zu,\n", cases[c].name,
+                    cases[c].keys, events, arena.size());
+        printJobs("a_binary", events, binary, true);
+        printJobs("b_json", events, json, true);
+        std::printf("     \"c_single_loop\": {\"seconds\": %.4f, \"events_per_s\": %.0f, \"alerts\": %llu, "
+                    "\"aggregates\": %llu},\n",
+                    reference.seconds, static_cast<double>(events) / reference.seconds,
+                    static_cast<unsigned long long>(reference.alerts),
+                    static_cast<unsigned long long>(reference.aggregates));
+        std::printf("     \"paced_half_rate\": {\"target_events_per_s\": %.0f, \"achieved_events_per_s\": %.0f, "
+                    "\"latency_p50_ms\": %.2f, \"latency_p99_ms\": %.2f},\n",
+                    half, static_cast<double>(events) / paced.seconds, paced.latency.p50Ms, paced.latency.p99Ms);
+        std::printf("     \"state_bytes_mid_run\": %zu, \"a_over_c_slowdown\": %.2f,\n", binary.stateBytes,
+                    binary.seconds / reference.seconds);
+        std::printf("     \"results_match\": %s}%s\n",
+                    binary.alerts == reference.alerts && binary.aggregates == reference.aggregates &&
+                            json.alerts == reference.alerts && json.aggregates == reference.aggregates
+                        ? "true"
+                        : "false",
+                    c + 1 == std::size(cases) ? "" : ",");
+    }
+    std::printf("  ]\n}\n");
+    return 0;
+}
