@@ -117,6 +117,14 @@
         <source>CO₂ high</source>
         <translation>Высокий CO₂</translation>
     </message>
+    <message>
+        <source>Emergency confirmed</source>
+        <translation>Чрезвычайная ситуация подтверждена</translation>
+    </message>
+    <message>
+        <source>Energy anomaly</source>
+        <translation>Аномалия энергопотребления</translation>
+    </message>
 </context>
 <context>
     <name>cityops::widgets::AlertPanel</name>

@@ -117,6 +117,14 @@
         <source>CO₂ high</source>
         <translation>Високий CO₂</translation>
     </message>
+    <message>
+        <source>Emergency confirmed</source>
+        <translation>Надзвичайну ситуацію підтверджено</translation>
+    </message>
+    <message>
+        <source>Energy anomaly</source>
+        <translation>Аномалія енергоспоживання</translation>
+    </message>
 </context>
 <context>
     <name>cityops::widgets::AlertPanel</name>
