@@ -52,6 +52,16 @@ private slots:
         QCOMPARE(r.options->screenshotPath, QStringLiteral("/tmp/x.png"));
     }
 
+    void durableJobsRun() {
+        const auto r = parseCommandLine(args({"--headless", "--data-dir", "/tmp/city", "--checkpoint-interval", "500ms"}));
+        QVERIFY2(r.options.has_value(), qPrintable(r.error));
+        QCOMPARE(r.options->dataDir, QStringLiteral("/tmp/city"));
+        QCOMPARE(r.options->checkpointIntervalMs, 500);
+        const auto defaults = parseCommandLine(args({"--headless"}));
+        QVERIFY(defaults.options->dataDir.isEmpty());
+        QCOMPARE(defaults.options->checkpointIntervalMs, 30'000);
+    }
+
     void errorsNameTheOption_data() {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("expected");
@@ -61,6 +71,9 @@ private slots:
         QTest::newRow("speed") << args({"--speed", "-3"}) << QStringLiteral("--speed: '-3'");
         QTest::newRow("sensors") << args({"--sensors", "5"}) << QStringLiteral("--sensors needs an integer from 100");
         QTest::newRow("language") << args({"--language", "de"}) << QStringLiteral("--language must be");
+        QTest::newRow("data dir") << args({"--data-dir"}) << QStringLiteral("--data-dir needs a directory");
+        QTest::newRow("checkpoint interval") << args({"--checkpoint-interval", "often"})
+                                             << QStringLiteral("--checkpoint-interval: 'often'");
     }
     void errorsNameTheOption() {
         QFETCH(QStringList, arguments);
