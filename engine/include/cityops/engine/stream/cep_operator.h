@@ -136,8 +136,11 @@ public:
             ++m_counters.timersFired;
             const std::uint32_t index = m_keys.find(key);
             if (index != cep_detail::kNone) {
-                expire(m_states[index], watermark);
-                releaseHeld(m_states[index], out);
+                KeyState& ks = m_states[index];
+                ks.timerArmed = false;
+                expire(ks, watermark);
+                releaseHeld(ks, out);
+                armTimer(ks);
             }
         }
     }
@@ -216,6 +219,7 @@ private:
     //! waiting until no partial match that started earlier is left.
     struct KeyState {
         Key key = 0;
+        bool timerArmed = false;  //!< a timer is pending for this key (at most one)
         std::vector<Partial> partials;
         std::vector<Completed> held;
     };
@@ -385,12 +389,24 @@ private:
         for (const Partial& p : ks.partials) {
             m_nodes.unref(p.node);
         }
-        ks.partials.swap(m_next);
-        if (startedPartial && m_withinMs > 0) {
-            m_timers.push_back(Timer{saturatingAdd(time, m_withinMs), key});
-            std::push_heap(m_timers.begin(), m_timers.end(), TimerLater{});
-        }
+        // Copied, not swapped: each key keeps its own buffer (sized by its own peak), so buffers do
+        // not rotate between keys and a warm operator never reallocates here.
+        ks.partials.assign(m_next.begin(), m_next.end());
         emitMatches(ks, out);
+        if (startedPartial) {
+            armTimer(ks);
+        }
+    }
+
+    //! One timer per key, at the earliest partial match's expiry; when it fires the key re-arms for
+    //! the next one. A timer whose partial match completed or was skipped meanwhile is harmless.
+    void armTimer(KeyState& ks) {
+        if (m_withinMs <= 0 || ks.timerArmed || ks.partials.empty()) {
+            return;
+        }
+        ks.timerArmed = true;
+        m_timers.push_back(Timer{saturatingAdd(ks.partials.front().startTime, m_withinMs), ks.key});
+        std::push_heap(m_timers.begin(), m_timers.end(), TimerLater{});
     }
 
     //! Drops the partial matches whose span from their first event reaches within() at `now`.
@@ -540,6 +556,7 @@ private:
                 }
             }
             ks.partials.clear();
+            ks.timerArmed = false;
             releaseHeld(ks, out);
         }
         m_timers.clear();

@@ -191,17 +191,12 @@ bool CepOperator<T, Out>::restore(StateReader& reader, const KeyFilter& filter) 
                                           n.prev == cep_detail::kNone ? cep_detail::kNone : global[n.prev]));
         }
         KeyState& ks = stateFor(rk.key);
-        TimeMs lastStart = kNoWatermark;
         for (Partial p : rk.partials) {
             p.node = global[p.node];
             m_nodes.ref(p.node);
             ks.partials.push_back(p);
-            if (m_withinMs > 0 && (ks.partials.size() == 1 || p.startTime != lastStart)) {
-                m_timers.push_back(Timer{saturatingAdd(p.startTime, m_withinMs), rk.key});
-                std::push_heap(m_timers.begin(), m_timers.end(), TimerLater{});
-            }
-            lastStart = p.startTime;
         }
+        armTimer(ks);
         for (Completed c : rk.held) {
             c.node = global[c.node];
             m_nodes.ref(c.node);
