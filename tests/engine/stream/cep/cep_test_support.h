@@ -31,7 +31,7 @@ struct Ev {
 
 inline Ev ev(const std::string& label, double value = 0.0, std::uint64_t seq = 0) {
     Ev e;
-    std::strncpy(e.label, label.c_str(), sizeof(e.label) - 1);
+    std::memcpy(e.label, label.data(), std::min(label.size(), sizeof(e.label) - 1));
     e.value = value;
     e.seq = seq;
     return e;
