@@ -30,9 +30,62 @@ TimeMs DedupState::cutoffFor(const Slot& slot) const {
     return now == kNoWatermark ? kNoWatermark : saturatingSub(now, m_config.ttlMs);
 }
 
+std::size_t DedupState::homeOf(Key key) const {
+    key ^= key >> 33;
+    key *= 0xff51afd7ed558ccdULL;
+    key ^= key >> 33;
+    return static_cast<std::size_t>(key) & (m_index.size() - 1);
+}
+
+std::uint32_t DedupState::findSlot(Key key) const {
+    if (m_index.empty()) {
+        return kNoSlot;
+    }
+    for (std::size_t i = homeOf(key);; i = (i + 1) & (m_index.size() - 1)) {
+        if (m_index[i].slot == kNoSlot || m_index[i].key == key) {
+            return m_index[i].slot;
+        }
+    }
+}
+
+void DedupState::growIndex() {
+    std::vector<IndexEntry> old(std::max<std::size_t>(64, m_index.size() * 2));
+    old.swap(m_index);
+    for (const IndexEntry& entry : old) {
+        if (entry.slot != kNoSlot) {
+            std::size_t i = homeOf(entry.key);
+            while (m_index[i].slot != kNoSlot) {
+                i = (i + 1) & (m_index.size() - 1);
+            }
+            m_index[i] = entry;
+        }
+    }
+}
+
+void DedupState::eraseIndex(std::size_t at) {
+    // Backward-shift deletion: move later members of the probe run into the hole.
+    const std::size_t mask = m_index.size() - 1;
+    std::size_t hole = at;
+    for (std::size_t i = (at + 1) & mask; m_index[i].slot != kNoSlot; i = (i + 1) & mask) {
+        const std::size_t home = homeOf(m_index[i].key);
+        if (((i - home) & mask) >= ((i - hole) & mask)) {  // home is not in (hole, i]: may move
+            m_index[hole] = m_index[i];
+            hole = i;
+        }
+    }
+    m_index[hole] = IndexEntry{};
+    --m_keyCount;
+}
+
 std::uint32_t DedupState::slotFor(Key key) {
-    if (const auto it = m_index.find(key); it != m_index.end()) {
-        return it->second;
+    if ((m_keyCount + 1) * 2 > m_index.size()) {
+        growIndex();
+    }
+    std::size_t at = homeOf(key);
+    for (; m_index[at].slot != kNoSlot; at = (at + 1) & (m_index.size() - 1)) {
+        if (m_index[at].key == key) {
+            return m_index[at].slot;
+        }
     }
     std::uint32_t index = 0;
     if (!m_freeSlots.empty()) {
@@ -45,22 +98,26 @@ std::uint32_t DedupState::slotFor(Key key) {
         m_entries.resize(m_entries.size() + m_config.idsPerKey);
     }
     m_slots[index].key = key;
-    m_index.emplace(key, index);
+    m_index[at] = IndexEntry{key, index};
+    ++m_keyCount;
     return index;
 }
 
 void DedupState::remember(Slot& slot, Entry* ring, std::uint64_t id, TimeMs time, TimeMs cutoff) {
     const std::uint32_t capacity = m_config.idsPerKey;
-    while (slot.count > 0 && ring[slot.head].time < cutoff) {  // expired at the old end
-        slot.head = (slot.head + 1) % capacity;
+    const auto advanceHead = [&] {
+        slot.head = slot.head + 1 == capacity ? 0 : slot.head + 1;
         --slot.count;
+    };
+    while (slot.count > 0 && ring[slot.head].time < cutoff) {  // expired at the old end
+        advanceHead();
     }
     if (slot.count == capacity) {
         ++m_evictions;  // still within its TTL, but the ring is full
-        slot.head = (slot.head + 1) % capacity;
-        --slot.count;
+        advanceHead();
     }
-    ring[(slot.head + slot.count) % capacity] = Entry{id, time};
+    const std::uint32_t tail = slot.head + slot.count;
+    ring[tail >= capacity ? tail - capacity : tail] = Entry{id, time};
     ++slot.count;
 }
 
@@ -73,10 +130,17 @@ bool DedupState::admit(Key key, std::uint64_t id, TimeMs eventTime) {
     if (eventTime < cutoff) {
         return true;  // beyond the TTL: its first copy may have been forgotten, so it passes
     }
+    // The ring's entries are [head, head + count) modulo capacity: two plain ranges, no division.
     const std::uint32_t capacity = m_config.idsPerKey;
-    for (std::uint32_t i = 0; i < slot.count; ++i) {
-        const Entry& entry = ring[(slot.head + i) % capacity];
-        if (entry.id == id && entry.time >= cutoff) {
+    const std::uint32_t firstEnd = std::min(slot.head + slot.count, capacity);
+    const std::uint32_t wrapped = slot.head + slot.count - firstEnd;
+    for (std::uint32_t i = slot.head; i < firstEnd; ++i) {
+        if (ring[i].id == id && ring[i].time >= cutoff) {
+            return false;
+        }
+    }
+    for (std::uint32_t i = 0; i < wrapped; ++i) {
+        if (ring[i].id == id && ring[i].time >= cutoff) {
             return false;
         }
     }
@@ -98,22 +162,28 @@ void DedupState::advanceWatermark(TimeMs watermark) {
 
 void DedupState::sweep() {
     const TimeMs cutoff = saturatingSub(m_watermark, m_config.ttlMs);
-    for (auto it = m_index.begin(); it != m_index.end();) {
-        if (m_slots[it->second].newest < cutoff) {  // every id of the key has expired
-            m_freeSlots.push_back(it->second);
-            m_slots[it->second].count = 0;
-            it = m_index.erase(it);
+    for (std::size_t i = 0; i < m_index.size();) {
+        const std::uint32_t slot = m_index[i].slot;
+        if (slot != kNoSlot && m_slots[slot].newest < cutoff) {  // every id of the key has expired
+            m_freeSlots.push_back(slot);
+            m_slots[slot].count = 0;
+            eraseIndex(i);  // a later entry may have moved into i: look at it again
         } else {
-            ++it;
+            ++i;
         }
     }
 }
 
 void DedupState::snapshot(StateWriter& writer) const {
     writer.put<TimeMs>(m_watermark);
-    writer.put<std::uint64_t>(m_index.size());
+    writer.put<std::uint64_t>(m_keyCount);
     const std::uint32_t capacity = m_config.idsPerKey;
-    for (const auto& [key, index] : m_index) {
+    for (const IndexEntry& indexEntry : m_index) {
+        if (indexEntry.slot == kNoSlot) {
+            continue;
+        }
+        const Key key = indexEntry.key;
+        const std::uint32_t index = indexEntry.slot;
         const Slot& slot = m_slots[index];
         const Entry* ring = m_entries.data() + static_cast<std::size_t>(index) * capacity;
         writer.put<Key>(key);
@@ -166,8 +236,7 @@ bool DedupState::restore(StateReader& reader, const KeyFilter& filter) {
 
 std::size_t DedupState::stateBytes() const {
     return m_slots.capacity() * sizeof(Slot) + m_entries.capacity() * sizeof(Entry) +
-           m_index.size() * (sizeof(Key) + sizeof(std::uint32_t) + 2 * sizeof(void*)) +
-           m_index.bucket_count() * sizeof(void*) + m_freeSlots.capacity() * sizeof(std::uint32_t);
+           m_index.capacity() * sizeof(IndexEntry) + m_freeSlots.capacity() * sizeof(std::uint32_t);
 }
 
 }  // namespace cityops::engine::stream

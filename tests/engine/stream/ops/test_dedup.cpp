@@ -44,6 +44,7 @@ private slots:
     void repeatsBeyondTtlPass();
     void watermarkExpiresIdsAndKeys();
     void fullRingEvictsOldest();
+    void sweepKeepsLiveKeysFindable();
     void restoreKeepsOwnKeysAcrossWorkerCounts();
     void malformedSnapshotIsRefused();
     void decodedReadingsOfOneTickAreNotDuplicates();
@@ -93,16 +94,16 @@ void TestDedup::watermarkExpiresIdsAndKeys() {
     dedup.processElement(5, {5, 1}, 1000, out);
     QCOMPARE(dedup.counters().duplicates, 1u);
     QCOMPARE(dedup.state().keyCount(), std::size_t{100});
-    const std::size_t peakBytes = dedup.stateBytes();
     dedup.onWatermark(1000 + 2 * kTtl, out);  // all expired: keys dropped, memory reusable
     QCOMPARE(dedup.state().keyCount(), std::size_t{0});
+    const std::size_t afterSweep = dedup.stateBytes();
     dedup.processElement(5, {5, 2}, 1000 + 2 * kTtl, out);
     QCOMPARE(dedup.counters().duplicates, 1u);
     QCOMPARE(out.items.back().value.payload, 2);
     // A repeat older than watermark − TTL passes (it may be a replay of an event long forgotten).
     dedup.processElement(7, {7, 3}, 1000, out);
     QCOMPARE(out.items.back().value.payload, 3);
-    QVERIFY(dedup.stateBytes() <= peakBytes);  // freed slots are reused, no growth
+    QCOMPARE(dedup.stateBytes(), afterSweep);  // freed slots are reused, no growth
     dedup.onWatermark(kEndOfTime, out);
     QCOMPARE(dedup.state().keyCount(), std::size_t{0});
 }
@@ -118,6 +119,33 @@ void TestDedup::fullRingEvictsOldest() {
     dedup.processElement(1, {5, 11}, 1005, out);  // id 5 is still remembered
     QCOMPARE(payloads(out), (std::vector<int>{1, 2, 3, 4, 5, 10}));
     QCOMPARE(dedup.state().evictions(), 2u);
+}
+
+void TestDedup::sweepKeepsLiveKeysFindable() {
+    // Many keys, half of them expired by the sweep: the index must still find every live one.
+    Dedup dedup(config(), &idOf);
+    VectorCollector<Event> out;
+    const TimeMs late = 1000 + 2 * kTtl;
+    for (Key key = 0; key < 5000; ++key) {
+        dedup.processElement(key * 0x9e3779b9ull, {key, 0}, key % 2 == 0 ? 1000 : late, out);
+    }
+    dedup.onWatermark(late, out);
+    QCOMPARE(dedup.state().keyCount(), std::size_t{2500});
+    for (Key key = 1; key < 5000; key += 2) {
+        dedup.processElement(key * 0x9e3779b9ull, {key, 1}, late, out);  // remembered
+    }
+    QCOMPARE(dedup.counters().duplicates, 2500u);
+    for (Key key = 0; key < 5000; key += 2) {
+        dedup.processElement(key * 0x9e3779b9ull, {key, 2}, late, out);  // forgotten key: new again
+    }
+    QCOMPARE(dedup.counters().duplicates, 2500u);
+    QCOMPARE(dedup.state().keyCount(), std::size_t{5000});
+    StateWriter writer;
+    dedup.snapshot(writer);
+    Dedup restored(config(), &idOf);
+    StateReader reader(writer.bytes());
+    QVERIFY(restored.restore(reader, KeyFilter{}));
+    QCOMPARE(restored.state().keyCount(), std::size_t{5000});
 }
 
 void TestDedup::restoreKeepsOwnKeysAcrossWorkerCounts() {

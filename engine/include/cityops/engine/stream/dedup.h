@@ -7,7 +7,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -39,7 +38,7 @@ public:
     void snapshot(StateWriter& writer) const;
     bool restore(StateReader& reader, const KeyFilter& filter);
 
-    std::size_t keyCount() const { return m_index.size(); }
+    std::size_t keyCount() const { return m_keyCount; }
     std::size_t stateBytes() const;
     //! Ids forgotten before their TTL because a key's ring was full.
     std::uint64_t evictions() const { return m_evictions; }
@@ -57,13 +56,25 @@ private:
         std::uint32_t count = 0;  //!< entries in the ring
     };
 
+    //! Open addressing (linear probing) from key to slot; erase shifts back, so no tombstones.
+    struct IndexEntry {
+        Key key = 0;
+        std::uint32_t slot = kNoSlot;
+    };
+    static constexpr std::uint32_t kNoSlot = 0xffffffffu;
+    std::size_t homeOf(Key key) const;
+    std::uint32_t findSlot(Key key) const;
+    void eraseIndex(std::size_t at);
+    void growIndex();
+
     std::uint32_t slotFor(Key key);
     void remember(Slot& slot, Entry* ring, std::uint64_t id, TimeMs time, TimeMs cutoff);
     TimeMs cutoffFor(const Slot& slot) const;
     void sweep();
 
     DedupConfig m_config;
-    std::unordered_map<Key, std::uint32_t> m_index;
+    std::vector<IndexEntry> m_index;  //!< power-of-two size, at most half full
+    std::size_t m_keyCount = 0;
     std::vector<Slot> m_slots;
     std::vector<Entry> m_entries;  //!< idsPerKey entries per slot
     std::vector<std::uint32_t> m_freeSlots;
