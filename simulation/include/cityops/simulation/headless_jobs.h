@@ -16,7 +16,8 @@ namespace cityops::simulation {
 //! in a data directory:
 //!   <dataDir>/log/         the embedded event log: the scenario's readings as JSON, one topic per
 //!                          design topic (noise readings travel with air-quality)
-//!   <dataDir>/log/COMPLETE written once the whole scenario is in the log
+//!   <dataDir>/archive/     the raw archive of the same records (gzip JSON Lines per topic and hour)
+//!   <dataDir>/log/COMPLETE written once the whole scenario is in the log and the archive
 //!   <dataDir>/cityops.db   sensors, alerts, 5-minute aggregates, enriched readings, dead letters and
 //!                          the jobs' checkpoints (SQLite)
 //! Producing is deterministic and done once (an incomplete log is produced again from scratch);
@@ -41,6 +42,9 @@ struct JobsRunSummary {
     std::uint64_t storedEmergencyAlerts = 0;
     std::uint64_t storedEnergyAlerts = 0;
     std::uint64_t storedReadings = 0;
+    std::uint64_t archiveFiles = 0;     //!< raw archive (<dataDir>/archive), verified by CRC at the end
+    std::uint64_t archivedRecords = 0;
+    std::uint64_t archiveProblems = 0;  //!< corrupt, missing or unindexed files found by the check
     // This run's outputs.
     std::uint64_t sensorAggregates = 0;
     std::uint64_t districtAggregates = 0;
