@@ -236,6 +236,7 @@ engine::Expected<JobsRunSummary, std::string> runJobsHeadless(const City& city, 
     config.job.workers = options.workers;
     config.job.storage = store->get();
     config.job.checkpointIntervalMs = options.checkpointIntervalMs;
+    config.expectedSeries = 2 * city.sensors.size();  // most sensors report one or two metrics
     config.enrichment.registry =
         std::make_shared<st::Broadcast<st::SensorRegistry>>(std::make_shared<const st::SensorRegistry>(sensors));
     st::CityJobsOutputs outputs;

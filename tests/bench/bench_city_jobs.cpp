@@ -53,7 +53,7 @@ void drain(CityJobsOutputs& outputs, JobsOutcome& outcome, std::vector<Alert>& a
 }
 
 //! paceEventsPerS > 0: pushes batches no faster than that rate (for the latency figures).
-JobsOutcome runBinary(const std::vector<Reading>& input, double paceEventsPerS) {
+JobsOutcome runBinary(const std::vector<Reading>& input, std::uint32_t keys, double paceEventsPerS) {
     CityJobsOutputs outputs;
     outputs.alerts = std::make_shared<QueueSink<Alert>>();
     outputs.sensorAggregates = std::make_shared<QueueSink<WindowResult<Stats>>>();
@@ -64,6 +64,7 @@ JobsOutcome runBinary(const std::vector<Reading>& input, double paceEventsPerS) 
     config.job.queueCapacity = 64;
     config.job.maxBatchRecords = kBatch;
     config.job.checkpointIntervalMs = 0;
+    config.expectedSeries = keys;
     JobBuilder<Reading> builder(config.job);
     builder.timestamps([](const Reading& r) { return r.eventTimeMs; });
     addAlertDetection(builder, config, outputs);
@@ -98,7 +99,8 @@ JobsOutcome runBinary(const std::vector<Reading>& input, double paceEventsPerS) 
 }
 
 //! (b): the source thread decodes JSON payloads (simdjson) into readings, then pushes them.
-JobsOutcome runJson(const std::vector<Reading>& input, const std::string& arena, const std::vector<std::size_t>& ends) {
+JobsOutcome runJson(const std::vector<Reading>& input, std::uint32_t keys, const std::string& arena,
+                    const std::vector<std::size_t>& ends) {
     CityJobsOutputs outputs;
     outputs.alerts = std::make_shared<QueueSink<Alert>>();
     outputs.sensorAggregates = std::make_shared<QueueSink<WindowResult<Stats>>>();
@@ -109,6 +111,7 @@ JobsOutcome runJson(const std::vector<Reading>& input, const std::string& arena,
     config.job.queueCapacity = 64;
     config.job.maxBatchRecords = kBatch;
     config.job.checkpointIntervalMs = 0;
+    config.expectedSeries = keys;
     JobBuilder<Reading> builder(config.job);
     builder.timestamps([](const Reading& r) { return r.eventTimeMs; });
     addAlertDetection(builder, config, outputs);
@@ -184,10 +187,10 @@ int main(int argc, char** argv) {
             ends.push_back(arena.size());
         }
         const Outcome reference = runReference(input, cases[c].keys);
-        const JobsOutcome binary = runBinary(input, 0.0);
-        const JobsOutcome json = runJson(input, arena, ends);
+        const JobsOutcome binary = runBinary(input, cases[c].keys, 0.0);
+        const JobsOutcome json = runJson(input, cases[c].keys, arena, ends);
         const double half = 0.5 * static_cast<double>(events) / binary.seconds;
-        const JobsOutcome paced = runBinary(input, half);
+        const JobsOutcome paced = runBinary(input, cases[c].keys, half);
         std::printf("    {\"name\": \"%s\", \"keys\": %u, \"events\": %zu, \"json_bytes\": %zu,\n", cases[c].name,
                     cases[c].keys, events, arena.size());
         printJobs("a_binary", events, binary, true);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <map>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -771,9 +772,13 @@ void addRealtimeAggregation(JobBuilder<Reading>& job, const CityJobsConfig& conf
     auto unique = bySeries.process([dedup](int) {
         return makeReadingDedup(dedup);
     });
-    auto windows = unique.process([size, lateness](int) {
+    const int workers = std::max(1, config.job.workers > 0 ? config.job.workers
+                                                            : static_cast<int>(std::thread::hardware_concurrency()));
+    const std::size_t reserve = config.expectedSeries * 2 / static_cast<std::size_t>(workers);  // 2 open windows
+    auto windows = unique.process([size, lateness, reserve](int) {
         WindowOptions options;
         options.allowedLatenessMs = lateness;
+        options.reserveWindows = reserve;
         return makeWindowOperator<Reading>(WindowAssigner::tumbling(size),
                                            aggregateOf(SeriesStatsAggregate{}, [](const Reading& r) { return r.value; }),
                                            options);

@@ -251,6 +251,9 @@ struct CityJobsConfig {
     //! District names by location id, for the searchable alert rows and the reading metadata.
     std::vector<std::string> districtNames;
     bool storeEnrichedReadings = true;  //!< with storage: enriched readings (+ metadata) go to SQLite
+    //! Expected (sensor, metric) series, e.g. 2 × the registry size; window slots are reserved up
+    //! front so a large city does not rehash and copy window state while it warms up. 0 = unknown.
+    std::size_t expectedSeries = 0;
 };
 
 //! Where the city jobs' results can be read (QueueSinks the UI drains at frame rate). Null members
