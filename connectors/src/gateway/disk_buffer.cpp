@@ -1,6 +1,7 @@
 #include "cityops/connectors/gateway/disk_buffer.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -107,7 +108,7 @@ DiskBuffer::DiskBuffer(DiskBufferConfig config) : m_config(std::move(config)) {
 }
 
 DiskBuffer::~DiskBuffer() {
-    for (int fd : {m_writeFd, m_readFd, m_cursorFd}) {
+    for (int fd : {m_writeFd, m_readFd, m_cursorFd, m_lockFd}) {
         if (fd >= 0) ::close(fd);
     }
 }
@@ -138,6 +139,15 @@ Expected<void, std::string> DiskBuffer::recover() {
     if (ec || !std::filesystem::is_directory(m_config.directory)) {
         return "disk buffer: cannot create directory " + m_config.directory.string() + ": " +
                (ec ? ec.message() : std::string("not a directory"));
+    }
+    // One owner per directory: a second gateway on the same buffer would interleave its frames.
+    const auto lockPath = m_config.directory / "lock";
+    m_lockFd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (m_lockFd < 0) {
+        return errnoText("disk buffer: cannot open", lockPath);
+    }
+    if (::flock(m_lockFd, LOCK_EX | LOCK_NB) != 0) {
+        return "disk buffer: " + m_config.directory.string() + " is in use by another gateway";
     }
     std::vector<std::uint64_t> ids;
     for (const auto& entry : std::filesystem::directory_iterator(m_config.directory, ec)) {

@@ -79,6 +79,7 @@ private slots:
     void dropOldestKeepsNewestAndCountsDropped();
     void drainedSegmentsAreDeleted();
     void unusableDirectoryIsAClearError();
+    void secondOwnerOfADirectoryIsRefused();
 };
 
 void TestDiskBuffer::roundTripKeepsEveryFieldAndOrder() {
@@ -228,6 +229,17 @@ void TestDiskBuffer::unusableDirectoryIsAClearError() {
     auto buffer = DiskBuffer::open(c);
     QVERIFY(!buffer);
     QVERIFY2(buffer.error().find("a-file") != std::string::npos, buffer.error().c_str());
+}
+
+void TestDiskBuffer::secondOwnerOfADirectoryIsRefused() {
+    QTemporaryDir dir;
+    auto first = openOrFail(config(dir));
+    QVERIFY(first);
+    auto second = DiskBuffer::open(config(dir));
+    QVERIFY(!second);
+    QVERIFY2(second.error().find("in use") != std::string::npos, second.error().c_str());
+    first.reset();
+    QVERIFY(openOrFail(config(dir)));  // free again once the owner is gone
 }
 
 QTEST_GUILESS_MAIN(TestDiskBuffer)

@@ -18,7 +18,8 @@ enum class FullPolicy : std::uint8_t {
     DropOldest,  //!< delete the oldest segments until the batch fits; their records are counted as dropped
 };
 
-//! Disk-buffer settings. Files: <directory>/<20-digit segment id>.seg plus <directory>/cursor.
+//! Disk-buffer settings. Files: <directory>/<20-digit segment id>.seg, <directory>/cursor and
+//! <directory>/lock (flock: one buffer per directory at a time, released when the process dies).
 struct DiskBufferConfig {
     std::filesystem::path directory;
     std::uint64_t maxBytes = 256ULL << 20;  //!< bound on the segment files' total size
@@ -101,6 +102,7 @@ private:
     std::uint64_t m_frontBytes = 0;  //!< size of the front frame once read by front(), else 0
     std::uint64_t m_frontRecords = 0;
     int m_cursorFd = -1;
+    int m_lockFd = -1;  //!< flock'ed for the buffer's lifetime
     std::uint64_t m_nextId = 0;
     std::vector<std::byte> m_frame;  //!< encode/decode scratch
 };
