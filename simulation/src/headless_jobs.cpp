@@ -13,6 +13,7 @@
 #include "cityops/engine/log/event_log.h"
 #include "cityops/engine/log/event_source.h"
 #include "cityops/engine/storage/storage.h"
+#include "cityops/engine/storage/retention.h"
 #include "cityops/engine/storage/storage_reader.h"
 #include "cityops/engine/stream/city_jobs.h"
 #include "cityops/engine/stream/json_codec.h"
@@ -26,25 +27,8 @@ namespace fs = std::filesystem;
 namespace st = engine::stream;
 using Clock = std::chrono::steady_clock;
 
-//! The design topic a sensor kind is published to.
-std::string_view topicOf(engine::SensorKind kind) {
-    switch (kind) {
-        case engine::SensorKind::Traffic:
-            return "traffic-events";
-        case engine::SensorKind::AirQuality:
-        case engine::SensorKind::Noise:
-            return "air-quality";
-        case engine::SensorKind::Temperature:
-            return "temperature-data";
-        case engine::SensorKind::Parking:
-            return "parking-events";
-        case engine::SensorKind::Emergency:
-            return "emergency-events";
-        case engine::SensorKind::Energy:
-            return "energy-data";
-    }
-    return "air-quality";
-}
+//! The design topic a sensor kind is published to (noise travels with air-quality).
+using engine::storage::topicOf;
 
 const std::vector<std::string>& readingTopics() {
     static const std::vector<std::string> topics{"traffic-events", "air-quality",      "temperature-data",

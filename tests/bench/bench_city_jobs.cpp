@@ -41,6 +41,25 @@ struct JobsOutcome {
     double backpressure = 0.0;
 };
 
+//! Alert Detection + Real-time Aggregation on `keys` series, 2 workers, no store; outputs created.
+std::unique_ptr<RunningJob<Reading>> buildJobs(const char* jobId, std::uint32_t keys, CityJobsOutputs& outputs) {
+    outputs.alerts = std::make_shared<QueueSink<Alert>>();
+    outputs.sensorAggregates = std::make_shared<QueueSink<WindowResult<Stats>>>();
+    outputs.districtAggregates = std::make_shared<QueueSink<DistrictAggregate>>();
+    CityJobsConfig config;
+    config.job.jobId = jobId;
+    config.job.workers = kWorkers;
+    config.job.queueCapacity = 64;
+    config.job.maxBatchRecords = kBatch;
+    config.job.checkpointIntervalMs = 0;
+    config.expectedSeries = keys;
+    JobBuilder<Reading> builder(config.job);
+    builder.timestamps([](const Reading& r) { return r.eventTimeMs; });
+    addAlertDetection(builder, config, outputs);
+    addRealtimeAggregation(builder, config, outputs);
+    return builder.build();
+}
+
 //! Drains the UI queues now and then, as the console's frame timer does.
 void drain(CityJobsOutputs& outputs, JobsOutcome& outcome, std::vector<Alert>& alerts,
            std::vector<WindowResult<Stats>>& aggregates) {
@@ -55,21 +74,7 @@ void drain(CityJobsOutputs& outputs, JobsOutcome& outcome, std::vector<Alert>& a
 //! paceEventsPerS > 0: pushes batches no faster than that rate (for the latency figures).
 JobsOutcome runBinary(const std::vector<Reading>& input, std::uint32_t keys, double paceEventsPerS) {
     CityJobsOutputs outputs;
-    outputs.alerts = std::make_shared<QueueSink<Alert>>();
-    outputs.sensorAggregates = std::make_shared<QueueSink<WindowResult<Stats>>>();
-    outputs.districtAggregates = std::make_shared<QueueSink<DistrictAggregate>>();
-    CityJobsConfig config;
-    config.job.jobId = "bench";
-    config.job.workers = kWorkers;
-    config.job.queueCapacity = 64;
-    config.job.maxBatchRecords = kBatch;
-    config.job.checkpointIntervalMs = 0;
-    config.expectedSeries = keys;
-    JobBuilder<Reading> builder(config.job);
-    builder.timestamps([](const Reading& r) { return r.eventTimeMs; });
-    addAlertDetection(builder, config, outputs);
-    addRealtimeAggregation(builder, config, outputs);
-    auto job = builder.build();
+    auto job = buildJobs("bench", keys, outputs);
 
     JobsOutcome outcome;
     std::vector<Alert> alerts;
@@ -102,21 +107,7 @@ JobsOutcome runBinary(const std::vector<Reading>& input, std::uint32_t keys, dou
 JobsOutcome runJson(const std::vector<Reading>& input, std::uint32_t keys, const std::string& arena,
                     const std::vector<std::size_t>& ends) {
     CityJobsOutputs outputs;
-    outputs.alerts = std::make_shared<QueueSink<Alert>>();
-    outputs.sensorAggregates = std::make_shared<QueueSink<WindowResult<Stats>>>();
-    outputs.districtAggregates = std::make_shared<QueueSink<DistrictAggregate>>();
-    CityJobsConfig config;
-    config.job.jobId = "bench-json";
-    config.job.workers = kWorkers;
-    config.job.queueCapacity = 64;
-    config.job.maxBatchRecords = kBatch;
-    config.job.checkpointIntervalMs = 0;
-    config.expectedSeries = keys;
-    JobBuilder<Reading> builder(config.job);
-    builder.timestamps([](const Reading& r) { return r.eventTimeMs; });
-    addAlertDetection(builder, config, outputs);
-    addRealtimeAggregation(builder, config, outputs);
-    auto job = builder.build();
+    auto job = buildJobs("bench-json", keys, outputs);
 
     ReadingDecoder decoder;
     DecodedReading decoded;

@@ -3,6 +3,8 @@
 #include <vector>
 
 #include "cityops/engine/stream/json_codec.h"
+
+#include "cityops/engine/storage/retention.h"
 #include "json_support.h"
 
 namespace cityops::engine::stream {
@@ -125,28 +127,7 @@ std::string_view toString(DecodeError error) {
     return "unknown_error";
 }
 
-SensorKind kindOfMetric(Metric metric) {
-    switch (metric) {
-        case Metric::TrafficSpeed:
-        case Metric::VehicleCount:
-            return SensorKind::Traffic;
-        case Metric::Co2:
-        case Metric::Pm25:
-            return SensorKind::AirQuality;
-        case Metric::Temperature:
-        case Metric::Humidity:
-            return SensorKind::Temperature;
-        case Metric::ParkingOccupancy:
-            return SensorKind::Parking;
-        case Metric::EmergencySeverity:
-            return SensorKind::Emergency;
-        case Metric::EnergyKwh:
-            return SensorKind::Energy;
-        case Metric::NoiseDb:
-            return SensorKind::Noise;
-    }
-    return SensorKind::Traffic;
-}
+SensorKind kindOfMetric(Metric metric) { return storage::kindOf(metric); }
 
 std::uint64_t eventIdHash(std::string_view eventId) { return detail::fnv1a(eventId); }
 
