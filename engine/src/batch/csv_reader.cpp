@@ -1,6 +1,7 @@
 #include "cityops/engine/batch/csv_reader.h"
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -139,6 +140,30 @@ Table buildRejects(const std::vector<RejectEntry>& entries, const std::vector<st
     return rejects;
 }
 
+//! Maps the phases of a load onto [base, base + span] of CsvOptions::progress and remembers a cancel.
+class LoadProgress {
+public:
+    LoadProgress(const std::function<bool(double)>& fn, double base, double span)
+        : m_fn(fn), m_base(base), m_span(span) {}
+
+    bool enabled() const { return static_cast<bool>(m_fn); }
+    //! Reports fraction f of this phase range; false once the callback asked to stop.
+    bool report(double f) {
+        if (m_cancelled.load(std::memory_order_relaxed)) return false;
+        if (m_fn && !m_fn(m_base + m_span * std::clamp(f, 0.0, 1.0))) m_cancelled.store(true);
+        return !m_cancelled.load(std::memory_order_relaxed);
+    }
+    bool cancelled() const { return m_cancelled.load(std::memory_order_relaxed); }
+
+private:
+    const std::function<bool(double)>& m_fn;
+    double m_base;
+    double m_span;
+    std::atomic<bool> m_cancelled{false};
+};
+
+Result<CsvLoad> readCsvWithProgress(std::string_view text, const CsvOptions& options, LoadProgress& progress);
+
 std::string describe(const RejectEntry& e, const std::vector<std::string>& names) {
     std::string text = "line " + std::to_string(e.line) + " (byte " + std::to_string(e.offset) + ")";
     if (e.column != kNoColumn) text += ", column '" + names[e.column] + "'";
@@ -150,6 +175,15 @@ std::string describe(const RejectEntry& e, const std::vector<std::string>& names
 }  // namespace
 
 Result<CsvLoad> readCsvText(std::string_view text, const CsvOptions& options) {
+    LoadProgress progress(options.progress, 0.0, 1.0);
+    return readCsvWithProgress(text, options, progress);
+}
+
+namespace {
+
+Result<CsvLoad> readCsvWithProgress(std::string_view text, const CsvOptions& options, LoadProgress& progress) {
+    const auto cancelled = [] { return Result<CsvLoad>::failure(kCsvCancelled); };
+    if (!progress.report(0.0)) return cancelled();
     ScanPosition start;
     if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") start.offset = 3;
     if (looksEmpty(text.substr(start.offset))) return Result<CsvLoad>::failure("empty file: no header and no data");
@@ -158,12 +192,19 @@ Result<CsvLoad> readCsvText(std::string_view text, const CsvOptions& options) {
     CsvLoad load;
     load.delimiter = options.delimiter.value_or(detectDelimiter(text, start, options.maxFieldBytes));
     const CsvTokenizer tokenizer(text, load.delimiter, options.maxFieldBytes);
-    const std::size_t parts = text.size() - start.offset >= options.parallelThresholdBytes ? threads : 1;
+    const bool parallel = text.size() - start.offset >= options.parallelThresholdBytes;
+    // With a progress callback the text is cut finer, so that progress and a cancel come per chunk.
+    const std::size_t parts = !parallel ? 1 : progress.enabled() ? std::size_t{threads} * 16 : threads;
     const std::vector<ScanPosition> points = tokenizer.splitPoints(start, parts);
+    if (!progress.report(0.1)) return cancelled();
     std::vector<RecordBatch> batches(points.size());
+    std::atomic<std::size_t> parsed{0};
     detail::parallelFor(points.size(), threads, [&](std::size_t k) {
+        if (progress.cancelled()) return;
         tokenizer.parse(points[k], k + 1 < points.size() ? points[k + 1].offset : text.size(), batches[k]);
+        progress.report(0.1 + 0.4 * static_cast<double>(parsed.fetch_add(1) + 1) / static_cast<double>(points.size()));
     });
+    if (progress.cancelled()) return cancelled();
 
     std::vector<RowSource> all;
     for (const RecordBatch& batch : batches) {
@@ -210,7 +251,9 @@ Result<CsvLoad> readCsvText(std::string_view text, const CsvOptions& options) {
         rowSeq.push_back(r);
     }
 
+    if (!progress.report(0.55)) return cancelled();
     const std::vector<ColumnPlan> plans = planColumns(rows, 0, width, options, threads);
+    if (!progress.report(0.6)) return cancelled();
     for (std::size_t c = 0; c < width; ++c) {
         if (plans[c].ambiguousDate) {
             load.notes.push_back("column '" + names[c] + "': dates fit both DD/MM/YYYY and MM/DD/YYYY; kept as string");
@@ -218,9 +261,13 @@ Result<CsvLoad> readCsvText(std::string_view text, const CsvOptions& options) {
     }
     std::vector<Column> columns(width);
     std::vector<std::vector<CellReject>> cellRejects(width);
+    std::atomic<std::size_t> converted{0};
     detail::parallelFor(width, threads, [&](std::size_t c) {
+        if (progress.cancelled()) return;
         columns[c] = detail::convertColumn(rows, c, plans[c], options.nullTokens, cellRejects[c]);
+        progress.report(0.6 + 0.35 * static_cast<double>(converted.fetch_add(1) + 1) / static_cast<double>(width));
     });
+    if (progress.cancelled()) return cancelled();
     for (const auto& list : cellRejects) {
         for (const CellReject& cell : list) {
             const detail::RawRecord& record = *rows[cell.row].record;
@@ -249,17 +296,41 @@ Result<CsvLoad> readCsvText(std::string_view text, const CsvOptions& options) {
     load.rowsLoaded = load.table.rowCount();
     load.rowsDropped = load.recordsRead - load.rowsLoaded;
     load.rejects = buildRejects(rejects, names);
+    progress.report(1.0);
     return load;
 }
+
+}  // namespace
 
 Result<CsvLoad> readCsvFile(const std::string& path, const CsvOptions& options) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return Result<CsvLoad>::failure("cannot open '" + path + "'");
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
+    if (!options.progress) {
+        std::ostringstream buffer;
+        buffer << in.rdbuf();
+        if (in.bad()) return Result<CsvLoad>::failure("cannot read '" + path + "'");
+        const std::string text = std::move(buffer).str();
+        return readCsvText(text, options);
+    }
+    // Read in chunks so that the first fifth of the progress range follows the disk and a cancel
+    // stops the read.
+    constexpr std::size_t kChunk = std::size_t{4} << 20;
+    in.seekg(0, std::ios::end);
+    const auto size = static_cast<std::size_t>(std::max<std::streamoff>(0, in.tellg()));
+    in.seekg(0, std::ios::beg);
+    LoadProgress reading(options.progress, 0.0, 0.2);
+    std::string text;
+    text.reserve(size);
+    std::vector<char> chunk(kChunk);
+    while (in) {
+        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+        if (!reading.report(size == 0 ? 1.0 : static_cast<double>(text.size()) / static_cast<double>(size)))
+            return Result<CsvLoad>::failure(kCsvCancelled);
+    }
     if (in.bad()) return Result<CsvLoad>::failure("cannot read '" + path + "'");
-    const std::string text = std::move(buffer).str();
-    return readCsvText(text, options);
+    LoadProgress parsing(options.progress, 0.2, 0.8);
+    return readCsvWithProgress(text, options, parsing);
 }
 
 }  // namespace cityops::engine::batch

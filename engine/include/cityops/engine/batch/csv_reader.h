@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,7 +31,14 @@ struct CsvOptions {
     std::size_t maxFieldBytes = std::size_t{1} << 20;
     unsigned threads = 0;                                       //!< 0: both cores
     std::size_t parallelThresholdBytes = std::size_t{1} << 20;  //!< smaller inputs parse on one thread
+    //! Progress and cancellation: called with the fraction done (0..1) at chunk and phase boundaries,
+    //! possibly from several of the reader's threads at once (so it must be thread-safe). Returning
+    //! false stops the load soon after, which then fails with kCsvCancelled. Unset: never called.
+    std::function<bool(double)> progress;
 };
+
+//! Error message of a load stopped by CsvOptions::progress returning false.
+inline constexpr const char* kCsvCancelled = "load cancelled";
 
 //! A loaded CSV with its rejects (columns line, byte_offset, column, reason, value) and counts.
 struct CsvLoad {
