@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cityops/engine/storage/records.h"
@@ -157,6 +158,22 @@ public:
     //! transaction. Counting scans each table once: seconds on tens of millions of rows, so call it
     //! from a worker, not per UI frame.
     Result<StorageStats> stats();
+
+    // History queries for the batch jobs over stored history (engine/src/storage/history_queries.cpp).
+
+    //! Readings with event time in [fromMs, toMs) of one metric (all metrics when unset), ordered by
+    //! sensor, metric and time. Scans the readings table: a batch query, not for the UI thread.
+    Result<std::vector<Reading>> readingsInRange(std::optional<Metric> metric, std::int64_t fromMs, std::int64_t toMs);
+    //! Window aggregates of exactly windowSizeMs whose window starts in [fromMs, toMs), of one metric (all
+    //! when unset), ordered by sensor, metric and window start.
+    Result<std::vector<WindowAggregate>> windowAggregatesInRange(std::optional<Metric> metric, std::int64_t windowSizeMs,
+                                                                 std::int64_t fromMs, std::int64_t toMs);
+    //! The sensor registry, by sensor id.
+    Result<std::vector<SensorInfo>> sensors();
+    //! District names by location id.
+    Result<std::vector<std::pair<std::uint16_t, std::string>>> districtNames();
+    //! Oldest and newest reading event time (ms); nullopt when there are no readings.
+    Result<std::optional<std::pair<std::int64_t, std::int64_t>>> readingTimeSpan();
 
     //! PRAGMA integrity_check: "ok" or the problems found.
     Result<std::string> integrityCheck();
