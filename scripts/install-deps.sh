@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs CityOps' build and test dependencies from Debian 12 packages.
 # Idempotent: when every package is already installed it returns at once without apt-get.
+# Optional groups (not needed by the build or CI):
+#   --bench   python3-pandas for scripts/bench-retail-peers.sh (DuckDB comes from npm, see that script)
 set -euo pipefail
 
 PACKAGES=(
@@ -14,6 +16,13 @@ PACKAGES=(
   libgtest-dev libbenchmark-dev
   xvfb xauth
 )
+BENCH_PACKAGES=(python3-pandas)
+for arg in "$@"; do
+  case "$arg" in
+    --bench) PACKAGES+=("${BENCH_PACKAGES[@]}") ;;
+    *) echo "install-deps: unknown option '$arg' (known: --bench)" >&2; exit 1 ;;
+  esac
+done
 
 missing=()
 for p in "${PACKAGES[@]}"; do
