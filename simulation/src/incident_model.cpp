@@ -71,7 +71,7 @@ void attachPointIncident(const City& city, const Incident& incident, std::size_t
             case SensorKind::AirQuality:
             case SensorKind::Temperature:
                 if (incident.kind == IncidentKind::Fire && nearness > 0.0) {
-                    attach(models, sensor.id, index, 0.3 + 0.7 * nearness);
+                    attach(models, sensor.id, index, nearness);  // effects: far field and near plume
                 }
                 break;
             case SensorKind::Traffic:
@@ -119,49 +119,54 @@ double incidentEnvelope(const ActiveIncident& incident, std::int64_t timeMs) {
     return 1.0;
 }
 
+void resolveIncident(const City& city, const Scenario& scenario, const Incident& incident,
+                     std::vector<SensorModel>& models, std::vector<ActiveIncident>& out) {
+    ActiveIncident active;
+    active.kind = incident.kind;
+    active.startMs = scenario.startTimeMs + incident.startOffsetMs;
+    active.endMs = active.startMs + incident.durationMs;
+    active.peakPpm = incident.peakPpm;
+    active.severity = incident.severity;
+    active.temperatureDeltaC = incident.temperatureDeltaC;
+    active.energyFactor = incident.energyFactor;
+    const int district = incident.district.empty() ? -1 : districtIndex(city, incident.district);
+    if (!incident.district.empty() && district < 0) {
+        return;  // a district this city does not have: the incident has no effect here
+    }
+    const std::size_t index = out.size();
+    switch (incident.kind) {
+        case IncidentKind::Co2Episode:
+            active.district = static_cast<std::uint16_t>(district);
+            break;
+        case IncidentKind::Fire:
+        case IncidentKind::GasLeak:
+        case IncidentKind::Flooding:
+        case IncidentKind::Accident:
+            attachPointIncident(city, incident, index, models);
+            break;
+        case IncidentKind::HeatWave:
+        case IncidentKind::SubstationFailure:
+            for (const Sensor& sensor : city.sensors) {
+                const bool inArea = district < 0 || sensor.districtId == district;
+                const bool kindMatches =
+                    sensor.kind == SensorKind::Energy ||
+                    (sensor.kind == SensorKind::Temperature && incident.kind == IncidentKind::HeatWave);
+                attach(models, sensor.id, index, inArea && kindMatches ? 1.0 : 0.0);
+            }
+            break;
+        case IncidentKind::SensorFailure:
+        case IncidentKind::DataFlood:
+        case IncidentKind::RetailRush:
+            break;  // not sensor dynamics: see fault_model and retail
+    }
+    out.push_back(active);
+}
+
 std::vector<ActiveIncident> resolveIncidents(const City& city, const Scenario& scenario,
                                              std::vector<SensorModel>& models) {
     std::vector<ActiveIncident> out;
     for (const Incident& incident : scenario.incidents) {
-        ActiveIncident active;
-        active.kind = incident.kind;
-        active.startMs = scenario.startTimeMs + incident.startOffsetMs;
-        active.endMs = active.startMs + incident.durationMs;
-        active.peakPpm = incident.peakPpm;
-        active.severity = incident.severity;
-        active.temperatureDeltaC = incident.temperatureDeltaC;
-        active.energyFactor = incident.energyFactor;
-        const int district = incident.district.empty() ? -1 : districtIndex(city, incident.district);
-        if (!incident.district.empty() && district < 0) {
-            continue;  // a district this city does not have: the incident has no effect here
-        }
-        const std::size_t index = out.size();
-        switch (incident.kind) {
-            case IncidentKind::Co2Episode:
-                active.district = static_cast<std::uint16_t>(district);
-                break;
-            case IncidentKind::Fire:
-            case IncidentKind::GasLeak:
-            case IncidentKind::Flooding:
-            case IncidentKind::Accident:
-                attachPointIncident(city, incident, index, models);
-                break;
-            case IncidentKind::HeatWave:
-            case IncidentKind::SubstationFailure:
-                for (const Sensor& sensor : city.sensors) {
-                    const bool inArea = district < 0 || sensor.districtId == district;
-                    const bool kindMatches =
-                        sensor.kind == SensorKind::Energy ||
-                        (sensor.kind == SensorKind::Temperature && incident.kind == IncidentKind::HeatWave);
-                    attach(models, sensor.id, index, inArea && kindMatches ? 1.0 : 0.0);
-                }
-                break;
-            case IncidentKind::SensorFailure:
-            case IncidentKind::DataFlood:
-            case IncidentKind::RetailRush:
-                break;  // not sensor dynamics: see fault_model and retail
-        }
-        out.push_back(active);
+        resolveIncident(city, scenario, incident, models, out);
     }
     return out;
 }

@@ -33,12 +33,13 @@ constexpr KindInfo kKinds[] = {
     {IncidentKind::DataFlood, "data_flood", "district, sensor_kind, rate_multiplier"},
     {IncidentKind::RetailRush, "retail_rush", "district, rate_multiplier, basket_factor"},
 };
-//! Names expected_alerts may use: the engine's rules (co2_high today) and those planned for the incidents.
+//! Names expected_alerts may use: the engine's rules (co2_high, emergency_confirmed, energy_anomaly) and
+//! those planned for the incidents.
 constexpr std::string_view kAlertNames[] = {
-    "co2_high",           "emergency_fire", "emergency_gas_leak", "emergency_flooding",
-    "emergency_accident", "traffic_jam",    "heat_stress",        "energy_outage",
-    "sensor_stuck",       "sensor_drift",   "sensor_silent",      "duplicate_readings",
-    "late_readings",      "clock_skew",     "data_flood",         "retail_rush"};
+    "co2_high",       "emergency_confirmed", "energy_anomaly",     "emergency_fire",     "emergency_gas_leak",
+    "emergency_flooding", "emergency_accident", "traffic_jam",     "heat_stress",        "energy_outage",
+    "sensor_stuck",   "sensor_drift",        "sensor_silent",      "duplicate_readings", "late_readings",
+    "clock_skew",     "data_flood",          "retail_rush"};
 
 constexpr std::string_view kCommonFields = "type, start, duration, expected_alerts";
 

@@ -83,7 +83,8 @@ double districtEnvelope(const std::vector<ActiveIncident>& incidents, std::uint1
 
 //! The combined effect of the incidents influencing one sensor at one moment (strongest of each kind).
 struct Effects {
-    double fire = 0.0;          //!< weight × envelope × severity/3
+    double fire = 0.0;          //!< far field: (0.3 + 0.7 nearness) × envelope × severity/3
+    double fireNear = 0.0;      //!< near field: nearness³ × envelope × severity/3 (the plume next to the fire)
     double accident = 0.0;      //!< 0..1 congestion from an accident
     double heat = 0.0;          //!< extra °C from a heat wave
     double energyFactor = 1.0;  //!< heat wave energy multiplier
@@ -112,9 +113,13 @@ Effects effectsAt(const SensorModel& sensor, const std::vector<ActiveIncident>& 
         }
         const double strength = envelope * influence.weight;
         switch (incident.kind) {
-            case IncidentKind::Fire:
-                effects.fire = std::max(effects.fire, strength * incident.severity / 3.0);
+            case IncidentKind::Fire: {
+                // The influence weight of a fire is the sensor's nearness (1 at the point, 0 at radius).
+                const double near = influence.weight;
+                effects.fire = std::max(effects.fire, envelope * (0.3 + 0.7 * near) * incident.severity / 3.0);
+                effects.fireNear = std::max(effects.fireNear, envelope * near * near * near * incident.severity / 3.0);
                 break;
+            }
             case IncidentKind::Accident: effects.accident = std::max(effects.accident, strength); break;
             case IncidentKind::HeatWave:
                 effects.heat = std::max(effects.heat, strength * incident.temperatureDeltaC);
@@ -275,15 +280,17 @@ void emitReadings(SensorModel& sensor, std::int64_t timeMs, const Conditions& co
                 co2 = std::max(co2, co2 + (target - co2) * envelope);
                 pm25 += 18.0 * envelope;
             }
-            co2 += 450.0 * effects.fire;  // smoke: severity 3 adds 450 ppm and 75 µg/m³ at the fire
-            pm25 += 75.0 * effects.fire;
+            // Smoke: at severity 3 the far field adds 450 ppm and 75 µg/m³ (0.3 of it at the radius); the
+            // plume near the fire adds up to 1200 ppm and 250 µg/m³ more, falling off with nearness³.
+            co2 += 450.0 * effects.fire + 1200.0 * effects.fireNear;
+            pm25 += 75.0 * effects.fire + 250.0 * effects.fireNear;
             push(out, sensor, timeMs, Metric::Co2, roundTo(co2, 0.1));
             push(out, sensor, timeMs, Metric::Pm25, roundTo(pm25, 0.1));
             break;
         }
         case SensorKind::Temperature: {
             const double t = conditions.temperatureC + 2.0 * (sensor.intensity - 0.75) + sensor.bias + 0.15 * n1 +
-                             0.15 * sensor.drift + effects.heat + 12.0 * effects.fire;
+                             0.15 * sensor.drift + effects.heat + 12.0 * effects.fire + 60.0 * effects.fireNear;
             const double humidity = std::clamp(72.0 - 14.0 * conditions.diurnal + 4.0 * sensor.bias + 1.5 * n2 +
                                                    sensor.drift - 2.0 * effects.heat - 20.0 * effects.fire,
                                                15.0, 100.0);

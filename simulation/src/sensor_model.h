@@ -90,6 +90,11 @@ void emitReadings(SensorModel& sensor, std::int64_t timeMs, const Conditions& co
 std::vector<ActiveIncident> resolveIncidents(const City& city, const Scenario& scenario,
                                              std::vector<SensorModel>& models);
 
+//! Resolves one incident (of scenario, or injected later) and appends it to out when the city has
+//! what it refers to; the sensors it affects get an influence with index out.size() - 1.
+void resolveIncident(const City& city, const Scenario& scenario, const Incident& incident,
+                     std::vector<SensorModel>& models, std::vector<ActiveIncident>& out);
+
 //! 0..1 strength of an incident at timeMs: its kind's ramp up, hold and ramp down.
 double incidentEnvelope(const ActiveIncident& incident, std::int64_t timeMs);
 

@@ -46,6 +46,16 @@ struct Simulator::Impl {
     std::vector<detail::Delivery> staged;
     std::vector<detail::Delivery> pending;  //!< generated, delivered at a later step
     std::uint64_t order = 0;
+    bool paused = false;
+    struct AddedFault {
+        std::uint32_t sensor;
+        SensorFault fault;
+        std::int64_t fromMs;
+        std::int64_t toMs;
+    };
+    std::vector<AddedFault> addedFaults;  //!< Simulator::addFault calls, replayed when jumping back
+
+    void advance(std::int64_t untilMs, std::vector<engine::Reading>& out);
 
     void buildSchedule() {
         std::vector<std::pair<std::uint32_t, std::uint32_t>> entries;
@@ -88,21 +98,36 @@ struct Simulator::Impl {
         return out;
     }
 
-    void resolveFaults() {
-        faults = detail::FaultModel(city.sensors.size());
-        for (const Incident& incident : scenario.incidents) {
-            const std::int64_t from = scenario.startTimeMs + incident.startOffsetMs;
-            const std::int64_t to = from + incident.durationMs;
-            if (incident.kind == IncidentKind::SensorFailure) {
-                for (const std::uint32_t id : selectSensors(incident)) {
-                    faults.addFault(id, incident.fault, from, to);
-                }
-            } else if (incident.kind == IncidentKind::DataFlood) {
-                for (const std::uint32_t id : selectSensors(incident)) {
-                    faults.addFlood(id, static_cast<int>(incident.rateMultiplier), from, to);
-                }
+    void resolveFaults(const Incident& incident) {
+        const std::int64_t from = scenario.startTimeMs + incident.startOffsetMs;
+        const std::int64_t to = from + incident.durationMs;
+        if (incident.kind == IncidentKind::SensorFailure) {
+            for (const std::uint32_t id : selectSensors(incident)) {
+                faults.addFault(id, incident.fault, from, to);
+            }
+        } else if (incident.kind == IncidentKind::DataFlood) {
+            for (const std::uint32_t id : selectSensors(incident)) {
+                faults.addFlood(id, static_cast<int>(incident.rateMultiplier), from, to);
             }
         }
+    }
+
+    //! Everything derived from city, scenario and added faults, from the scenario start.
+    void reset() {
+        now = scenario.startTimeMs;
+        sensors = detail::makeSensorModels(city, scenario.seed);
+        incidents = detail::resolveIncidents(city, scenario, sensors);
+        faults = detail::FaultModel(city.sensors.size());
+        for (const Incident& incident : scenario.incidents) {
+            resolveFaults(incident);
+        }
+        for (const AddedFault& added : addedFaults) {
+            faults.addFault(added.sensor, added.fault, added.fromMs, added.toMs);
+        }
+        clock = detail::ConditionsClock{};
+        staged.clear();
+        pending.clear();
+        order = 0;
     }
 
     //! Calls emit(time, sensor) for every scheduled emission in [now, untilMs), in schedule order.
@@ -163,9 +188,7 @@ Simulator::Simulator(const City& city, const Scenario& scenario) : m_impl(std::m
     m_impl->scenario = scenario;
     m_impl->now = scenario.startTimeMs;
     m_impl->seedKey = detail::mix64(scenario.seed ^ 0x53494d554c415445ULL);
-    m_impl->sensors = detail::makeSensorModels(m_impl->city, scenario.seed);
-    m_impl->incidents = detail::resolveIncidents(m_impl->city, m_impl->scenario, m_impl->sensors);
-    m_impl->resolveFaults();
+    m_impl->reset();
     m_impl->buildSchedule();
 }
 
@@ -174,7 +197,13 @@ Simulator::~Simulator() = default;
 std::int64_t Simulator::now() const { return m_impl->now; }
 
 void Simulator::advanceTo(std::int64_t untilMs, std::vector<engine::Reading>& out) {
-    Impl& d = *m_impl;
+    if (!m_impl->paused) {
+        m_impl->advance(untilMs, out);
+    }
+}
+
+void Simulator::Impl::advance(std::int64_t untilMs, std::vector<engine::Reading>& out) {
+    Impl& d = *this;
     if (untilMs <= d.now || d.cycleOffsets.empty()) {
         d.now = std::max(d.now, untilMs);
         return;
@@ -202,6 +231,67 @@ void Simulator::advanceTo(std::int64_t untilMs, std::vector<engine::Reading>& ou
 
 void Simulator::addFault(std::uint32_t sensorId, const SensorFault& fault, std::int64_t fromMs, std::int64_t toMs) {
     m_impl->faults.addFault(sensorId, fault, fromMs, toMs);
+    m_impl->addedFaults.push_back({sensorId, fault, fromMs, toMs});
+}
+
+void Simulator::setPaused(bool paused) { m_impl->paused = paused; }
+
+bool Simulator::paused() const { return m_impl->paused; }
+
+void Simulator::step(std::int64_t stepMs, std::vector<engine::Reading>& out) {
+    m_impl->advance(m_impl->now + std::max<std::int64_t>(0, stepMs), out);
+}
+
+void Simulator::jumpTo(std::int64_t timeMs) {
+    Impl& d = *m_impl;
+    if (timeMs < d.now) {
+        d.reset();
+    }
+    const std::size_t keptEvents = d.emergencyEvents.size();
+    std::vector<engine::Reading> dropped;
+    while (d.now < timeMs) {
+        dropped.clear();
+        d.advance(std::min(timeMs, d.now + kCycleMs), dropped);
+    }
+    d.emergencyEvents.resize(std::min(keptEvents, d.emergencyEvents.size()));
+}
+
+engine::Expected<std::size_t, std::string> Simulator::inject(Incident incident) {
+    Impl& d = *m_impl;
+    const bool point = incident.kind == IncidentKind::Fire || incident.kind == IncidentKind::GasLeak ||
+                       incident.kind == IncidentKind::Flooding || incident.kind == IncidentKind::Accident;
+    if (incident.durationMs <= 0) {
+        return std::string("the duration must be greater than zero");
+    }
+    if (incident.startOffsetMs < 0) {
+        return std::string("an incident cannot start in the past");
+    }
+    if (point && !incident.hasPoint && !(incident.kind == IncidentKind::Accident && incident.roadSegmentId >= 0)) {
+        return std::string(toString(incident.kind)) + " needs a point (lat, lon)";
+    }
+    if (point && (incident.severity < 1 || incident.severity > 5)) {
+        return std::string("the severity must be an integer from 1 to 5");
+    }
+    if (point && (!(incident.radiusM > 0.0) || !(incident.alarmRadiusM > 0.0))) {
+        return std::string("the radii must be greater than zero");
+    }
+    if (incident.kind == IncidentKind::DataFlood && !(incident.rateMultiplier >= 2.0)) {
+        return std::string("a data flood needs a rate multiplier of at least 2");
+    }
+    if (!incident.district.empty() &&
+        std::none_of(d.city.districts.begin(), d.city.districts.end(),
+                     [&incident](const District& district) { return district.name == incident.district; })) {
+        return "the city has no district '" + incident.district + "'";
+    }
+    if (d.incidents.size() >= 0xffff) {
+        return std::string("too many incidents");
+    }
+    incident.startOffsetMs += d.now - d.scenario.startTimeMs;
+    d.scenario.incidents.push_back(std::move(incident));
+    const Incident& added = d.scenario.incidents.back();
+    detail::resolveIncident(d.city, d.scenario, added, d.sensors, d.incidents);
+    d.resolveFaults(added);
+    return d.scenario.incidents.size() - 1;
 }
 
 void Simulator::drainEmergencyEvents(std::vector<EmergencyEvent>& out) {

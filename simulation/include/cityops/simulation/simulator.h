@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 
+#include "cityops/engine/expected.h"
 #include "cityops/engine/reading.h"
 #include "cityops/simulation/city.h"
 #include "cityops/simulation/emergency.h"
@@ -37,6 +38,31 @@ public:
     void addFault(std::uint32_t sensorId, const SensorFault& fault, std::int64_t fromMs, std::int64_t toMs);
     //! Appends the emergency events generated so far (generation order) to out and forgets them.
     void drainEmergencyEvents(std::vector<EmergencyEvent>& out);
+
+    // ── Run control (training runs): pause, single step, jump, inject ──────────────────────────
+    //
+    // Determinism: the stream is a function of (city, scenario incl. injected incidents, faults)
+    // only. A jump to T followed by advancing gives exactly the readings a straight run delivers at
+    // or after T (same values, seqs and order); the readings and emergency events of the skipped
+    // span are generated and dropped, so a jump costs what generating the span costs. Injecting the
+    // same incidents at the same simulated times gives the same bytes; an incident injected at or
+    // before its start equals the same incident written in the scenario file.
+
+    //! While paused, advanceTo() produces nothing and leaves now() unchanged (a wall-clock driver
+    //! keeps calling it); step() still works. Not paused after construction.
+    void setPaused(bool paused);
+    bool paused() const;
+    //! One single step: the readings of [now(), now() + stepMs), paused or not.
+    void step(std::int64_t stepMs, std::vector<engine::Reading>& out);
+    //! Moves now() to timeMs. Forward: the span is simulated and dropped. Backward: the simulator
+    //! starts again from the scenario start (keeping injected incidents and added faults) and runs
+    //! forward to timeMs. Emergency events not yet drained are kept.
+    void jumpTo(std::int64_t timeMs);
+    //! Adds an incident during the run. Its startOffsetMs counts from now() (0 = now), not from the
+    //! scenario start; it is appended to scenario().incidents with the offset made scenario-relative,
+    //! so scoring sees it. Returns its index in scenario().incidents, or what is wrong with it
+    //! (duration ≤ 0, negative start, missing point, severity outside 1..5, radius ≤ 0, ...).
+    engine::Expected<std::size_t, std::string> inject(Incident incident);
 
     const City& city() const;
     const Scenario& scenario() const;

@@ -1,0 +1,101 @@
+#include <QtTest>
+
+#include "cityops/simulation/scoring.h"
+#include "sim_test_util.h"
+
+using namespace cityops::simulation;
+using namespace cityops::simulation::testutil;
+
+namespace {
+
+//! Longest simulated span a shipped scenario is run for here (quiet-day is 24 h; its first hours
+//! include the morning rush, the busiest CO2 of the day). Keeps Debug+ASan within the test budget.
+constexpr std::int64_t kMaxRunMs = 6 * kHour;
+
+Scenario builtin(const std::string& name) {
+    const ScenarioResult result = loadScenario(name);
+    if (const auto* error = std::get_if<ScenarioError>(&result)) {
+        qWarning("%s (line %d): %s", name.c_str(), error->line, error->message.c_str());
+        return {};
+    }
+    return std::get<Scenario>(result);
+}
+
+//! The run length: the scenario's own, capped, and at least past the last incident's grace period.
+std::int64_t runLength(const Scenario& scenario) {
+    return std::min(kMaxRunMs, scenario.defaultDurationMs);
+}
+
+}  // namespace
+
+//! Each shipped scenario through the design's four jobs (buildCityJobs, in-process): every declared
+//! alert the engine has a rule for is raised near the incident after its start, and no alert is
+//! raised that no incident declares.
+class TestScenarioAlerts : public QObject {
+    Q_OBJECT
+
+private slots:
+    void declaredAlertsAreRaised_data();
+    void declaredAlertsAreRaised();
+    void engineRulesAreDeclared();
+};
+
+void TestScenarioAlerts::declaredAlertsAreRaised_data() {
+    QTest::addColumn<QString>("name");
+    for (const std::string& name : builtinScenarioNames()) {
+        QTest::newRow(name.c_str()) << QString::fromStdString(name);
+    }
+}
+
+void TestScenarioAlerts::declaredAlertsAreRaised() {
+    QFETCH(QString, name);
+    const Scenario scenario = builtin(name.toStdString());
+    QVERIFY(!scenario.name.empty());
+    const City city = generateDemoCity(scenario.seed, scenario.sensorCount);
+    const std::int64_t length = runLength(scenario);
+    const std::vector<RaisedAlert> alerts = runScenarioAlerts(city, scenario, length);
+    const RunScore score = scoreRun(city, scenario, alerts, {});
+    const std::string json = toJson(score, city);
+    for (const IncidentScore& incident : score.incidents) {
+        if (incident.startMs >= scenario.startTimeMs + length) {
+            continue;  // beyond the capped run
+        }
+        for (const ExpectedAlertScore& expected : incident.expected) {
+            if (!expected.scorable) {
+                continue;
+            }
+            const std::string what = "incidents[" + std::to_string(incident.index) + "] " + expected.rule + ": " + json;
+            QVERIFY2(expected.raised, what.c_str());
+            QVERIFY(expected.toRaisedMs >= 0);
+        }
+    }
+    QVERIFY2(score.falseAlerts.empty(), ("false alerts: " + json).c_str());
+}
+
+//! Scenarios whose incidents the engine's rules can see declare those rules, so the check above has
+//! teeth: CO2 episodes declare co2_high, fires co2_high and emergency_confirmed.
+void TestScenarioAlerts::engineRulesAreDeclared() {
+    int co2 = 0;
+    int emergency = 0;
+    for (const std::string& name : builtinScenarioNames()) {
+        for (const Incident& incident : builtin(name).incidents) {
+            auto declares = [&incident](const char* rule) {
+                return std::find(incident.expectedAlerts.begin(), incident.expectedAlerts.end(), rule) !=
+                       incident.expectedAlerts.end();
+            };
+            if (incident.kind == IncidentKind::Co2Episode || incident.kind == IncidentKind::Fire) {
+                QVERIFY2(declares("co2_high"), name.c_str());
+                ++co2;
+            }
+            if (incident.kind == IncidentKind::Fire) {
+                QVERIFY2(declares("emergency_confirmed"), name.c_str());
+                ++emergency;
+            }
+        }
+    }
+    QVERIFY(co2 >= 2);
+    QVERIFY(emergency >= 1);
+}
+
+QTEST_GUILESS_MAIN(TestScenarioAlerts)
+#include "test_scenario_alerts.moc"
