@@ -59,7 +59,9 @@ struct SeriesStats {
 
 //! Merges the per-series window results of all workers into per-district and city-wide rows once
 //! no re-firing can change them (watermark ≥ window end + allowed lateness). A re-fired series
-//! replaces its earlier contribution.
+//! replaces its earlier contribution. Results are appended to a flat vector per window (a window
+//! firing is a burst of one result per series) and sorted by series key when the window is
+//! emitted, so the sums run in key order whatever the workers' arrival order.
 class DistrictAggregator final : public KeyedOperator<WindowResult<Stats>, DistrictAggregate> {
 public:
     explicit DistrictAggregator(TimeMs allowedLatenessMs) : m_lateness(allowedLatenessMs) {}
@@ -71,8 +73,13 @@ public:
         (void)out;
         ++m_counters.recordsIn;
         const Slot slot{value.windowEnd, value.windowStart, static_cast<std::uint8_t>(metricOfSeries(value.key))};
-        m_pending[slot][value.key] =
-            SeriesStats{value.value.sum, value.value.min, value.value.max, value.value.count};
+        if (!m_last || !(m_lastSlot == slot)) {
+            m_last = &m_pending[slot];
+            m_lastSlot = slot;
+        }
+        m_last->refired = m_last->refired || value.fireCount > 1;
+        m_last->series.push_back(
+            Entry{value.key, SeriesStats{value.value.sum, value.value.min, value.value.max, value.value.count}});
     }
 
     void onWatermark(TimeMs watermark, Collector<DistrictAggregate>& out) override {
@@ -84,35 +91,42 @@ public:
             }
             emit(slot, it->second, out);
             m_pending.erase(it);
+            m_last = nullptr;
         }
     }
 
     void snapshot(StateWriter& writer) const override {
-        writer.put<std::uint32_t>(0x44414731);  // "DAG1"
+        writer.put<std::uint32_t>(0x44414732);  // "DAG2": results in arrival order (a later one replaces)
         writer.put<std::uint64_t>(m_pending.size());
-        for (const auto& [slot, series] : m_pending) {
+        for (const auto& [slot, pending] : m_pending) {
             writer.put<Slot>(slot);
-            writer.put<std::uint64_t>(series.size());
-            for (const auto& [key, stats] : series) {
-                writer.put<Key>(key);
-                writer.put<SeriesStats>(stats);
+            writer.put<std::uint8_t>(pending.refired ? 1 : 0);
+            writer.put<std::uint64_t>(pending.series.size());
+            for (const Entry& e : pending.series) {
+                writer.put<Key>(e.key);
+                writer.put<SeriesStats>(e.stats);
             }
         }
     }
 
     bool restore(StateReader& reader, const KeyFilter& filter) override {
         (void)filter;  // a global stage owns every key
-        if (reader.get<std::uint32_t>() != 0x44414731) {
+        const auto magic = reader.get<std::uint32_t>();
+        if (magic != 0x44414732 && magic != 0x44414731) {  // DAG2, or DAG1 (one entry per key, no flag)
             return false;
         }
+        m_last = nullptr;
         const auto slots = reader.get<std::uint64_t>();
         for (std::uint64_t i = 0; i < slots && !reader.failed(); ++i) {
             const Slot slot = reader.get<Slot>();
+            const bool refired = magic == 0x44414732 && reader.get<std::uint8_t>() != 0;
             const auto n = reader.get<std::uint64_t>();
-            auto& series = m_pending[slot];
+            Pending& pending = m_pending[slot];
+            // Restoring several snapshots of one global stage: a key seen in two counts as re-fired.
+            pending.refired = pending.refired || refired || !pending.series.empty();
             for (std::uint64_t j = 0; j < n && !reader.failed(); ++j) {
                 const Key key = reader.get<Key>();
-                series[key] = reader.get<SeriesStats>();
+                pending.series.push_back(Entry{key, reader.get<SeriesStats>()});
             }
         }
         return !reader.failed();
@@ -121,7 +135,7 @@ public:
     std::size_t stateBytes() const override {
         std::size_t bytes = 0;
         for (const auto& entry : m_pending) {
-            bytes += 64 + entry.second.size() * (sizeof(Key) + sizeof(SeriesStats) + 32);
+            bytes += 64 + entry.second.series.capacity() * sizeof(Entry);
         }
         return bytes;
     }
@@ -136,13 +150,37 @@ private:
         bool operator<(const Slot& o) const {
             return std::tie(windowEnd, windowStart, metric) < std::tie(o.windowEnd, o.windowStart, o.metric);
         }
+        bool operator==(const Slot& o) const {
+            return windowEnd == o.windowEnd && windowStart == o.windowStart && metric == o.metric;
+        }
     };
 
-    void emit(const Slot& slot, const std::map<Key, SeriesStats>& series, Collector<DistrictAggregate>& out) {
+    struct Entry {
+        Key key;
+        SeriesStats stats;
+    };
+    struct Pending {
+        std::vector<Entry> series;  //!< arrival order
+        bool refired = false;       //!< a key may appear more than once (the last one counts)
+    };
+
+    void emit(const Slot& slot, Pending& pending, Collector<DistrictAggregate>& out) {
+        auto& series = pending.series;
+        const auto byKey = [](const Entry& a, const Entry& b) { return a.key < b.key; };
+        if (pending.refired) {
+            std::stable_sort(series.begin(), series.end(), byKey);
+        } else {
+            std::sort(series.begin(), series.end(), byKey);  // first firings: one result per key
+        }
         std::map<std::uint16_t, DistrictAggregate> districts;
         DistrictAggregate city;
         city.locationId = kCityWide;
-        for (const auto& [key, s] : series) {
+        for (std::size_t i = 0; i < series.size(); ++i) {
+            if (i + 1 < series.size() && series[i + 1].key == series[i].key) {
+                continue;  // replaced by a later firing of the same series
+            }
+            const Key key = series[i].key;
+            const SeriesStats& s = series[i].stats;
             if (s.count == 0) {
                 continue;
             }
@@ -172,7 +210,9 @@ private:
     }
 
     TimeMs m_lateness;
-    std::map<Slot, std::map<Key, SeriesStats>> m_pending;
+    std::map<Slot, Pending> m_pending;
+    Pending* m_last = nullptr;  //!< the slot of the previous result (a burst shares one slot)
+    Slot m_lastSlot{};
     OperatorCounters m_counters;
 };
 

@@ -47,6 +47,12 @@ bool SequenceDedupState::admit(Key key, std::uint8_t stream, std::uint64_t seq, 
     return true;
 }
 
+void SequenceDedupState::prefetch(Key key, std::uint8_t stream) const {
+    if (m_impl && m_impl->series.size() >= detail::kPrefetchAboveEntries) {
+        m_impl->series.prefetch((key << 4) | (stream & 0x0fu));
+    }
+}
+
 void SequenceDedupState::advanceWatermark(TimeMs watermark) {
     if (!m_impl || watermark == kEndOfTime || m_ttlMs <= 0) {
         return;

@@ -154,6 +154,7 @@ public:
             out.collect(key, value, eventTime);
         }
     }
+    bool forwardsPrefetch() const override { return true; }
     OperatorCounters counters() const override { return m_counters; }
     std::string name() const override { return "filter(" + m_label + ")"; }
 
@@ -179,6 +180,8 @@ public:
     explicit SequenceDedupState(TimeMs ttlMs) : m_ttlMs(ttlMs) {}
     //! True when (key, stream, seq) is new.
     bool admit(Key key, std::uint8_t stream, std::uint64_t seq, TimeMs eventTime);
+    //! Starts loading the state admit(key, stream, ...) will touch (only when it outgrows the cache).
+    void prefetch(Key key, std::uint8_t stream) const;
     void advanceWatermark(TimeMs watermark);
     void snapshot(StateWriter& writer) const;
     bool restore(StateReader& reader, const KeyFilter& filter);
@@ -213,6 +216,11 @@ public:
             out.collect(key, value, eventTime);
         }
     }
+    void prefetch(Key key, const T& value, TimeMs eventTime) const override {
+        (void)eventTime;
+        m_state.prefetch(key, m_seqOf(value).first);
+    }
+    bool forwardsPrefetch() const override { return true; }
     void onWatermark(TimeMs watermark, Collector<T>& out) override {
         (void)out;
         m_state.advanceWatermark(watermark);

@@ -100,6 +100,7 @@ public:
             ++m_counters.duplicates;
         }
     }
+    bool forwardsPrefetch() const override { return true; }
     void onWatermark(TimeMs watermark, Collector<T>& out) override {
         (void)out;
         m_state.advanceWatermark(watermark);

@@ -11,6 +11,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -95,7 +96,13 @@ public:
             target->collect(key, value, eventTime);
         }
     }
+    void prefetch(Key key, const T& value, TimeMs eventTime) override {
+        for (Collector<T>* target : prefetchTargets) {
+            target->prefetch(key, value, eventTime);
+        }
+    }
     std::vector<Collector<T>*> targets;
+    std::vector<Collector<T>*> prefetchTargets;  //!< the targets that use prefetch (operators)
 };
 
 //! An operator instance with its output fan-out.
@@ -121,9 +128,17 @@ template <class In, class Out>
 class OpNode final : public NodeBase, public Collector<In> {
 public:
     OpNode(int id, bool global, std::unique_ptr<KeyedOperator<In, Out>> op)
-        : NodeBase(id, global), m_op(std::move(op)), m_name(m_op->name()) {}
+        : NodeBase(id, global), m_op(std::move(op)), m_name(m_op->name()), m_forwards(m_op->forwardsPrefetch()) {}
     void collect(Key key, const In& value, TimeMs eventTime) override {
         m_op->processElement(key, value, eventTime, out);
+    }
+    void prefetch(Key key, const In& value, TimeMs eventTime) override {
+        m_op->prefetch(key, value, eventTime);
+        if constexpr (std::is_same_v<In, Out>) {
+            if (m_forwards) {
+                out.prefetch(key, value, eventTime);
+            }
+        }
     }
     void watermark(TimeMs watermark) override { m_op->onWatermark(watermark, out); }
     void processingTime(TimeMs now) override { m_op->onProcessingTime(now, out); }
@@ -143,6 +158,7 @@ public:
 private:
     std::unique_ptr<KeyedOperator<In, Out>> m_op;
     std::string m_name;
+    bool m_forwards;
 };
 
 //! Worker side: collects a parallel stream's records for the coordinator.
@@ -380,6 +396,7 @@ public:
     void buildWorker(GraphInstance& g, FanOut<In>& upstream) const override {
         auto node = makeNode(g.worker);
         upstream.targets.push_back(node.get());
+        upstream.prefetchTargets.push_back(node.get());
         m_output->buildWorker(g, node->out);
         g.nodes.push_back(std::move(node));
     }
@@ -476,12 +493,29 @@ public:
         }
         m_g.sortNodes();
     }
+    //! How many records ahead of processing a record's state is prefetched.
+    static constexpr std::size_t kPrefetchDistance = 8;
+
     void process(Payload& input) override {
         auto& in = static_cast<InputPayload<T>&>(input);
         for (std::size_t s = 0; s < m_roots.size(); ++s) {
             FanOut<T>& root = m_roots[s];
-            for (const KeyedRecord<T>& r : in.streams[s]) {
-                root.collect(r.key, r.value, r.eventTime);
+            const std::vector<KeyedRecord<T>>& records = in.streams[s];
+            const std::size_t n = records.size();
+            std::size_t i = 0;
+            if (!root.prefetchTargets.empty()) {
+                for (; i < std::min(n, kPrefetchDistance); ++i) {
+                    root.prefetch(records[i].key, records[i].value, records[i].eventTime);
+                }
+                i = 0;
+                for (; i + kPrefetchDistance < n; ++i) {
+                    const KeyedRecord<T>& ahead = records[i + kPrefetchDistance];
+                    root.prefetch(ahead.key, ahead.value, ahead.eventTime);
+                    root.collect(records[i].key, records[i].value, records[i].eventTime);
+                }
+            }
+            for (; i < n; ++i) {
+                root.collect(records[i].key, records[i].value, records[i].eventTime);
             }
         }
     }

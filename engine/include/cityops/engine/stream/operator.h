@@ -45,6 +45,13 @@ class Collector {
 public:
     virtual ~Collector() = default;
     virtual void collect(Key key, const T& value, TimeMs eventTime) = 0;
+    //! A record that will be collected soon (a few records ahead in the same batch): a chance to
+    //! start loading the state it will touch. Changes nothing; the default does nothing.
+    virtual void prefetch(Key key, const T& value, TimeMs eventTime) {
+        (void)key;
+        (void)value;
+        (void)eventTime;
+    }
 };
 
 //! Collects into a vector; handy in tests and at the end of a worker's chain (the vector's
@@ -161,6 +168,17 @@ public:
     using OutputType = Out;
     virtual ~KeyedOperator() = default;
     virtual void processElement(Key key, const In& value, TimeMs eventTime, Collector<Out>& out) = 0;
+    //! Called by the runtime a few records before processElement(key, value, eventTime) of the same
+    //! batch: operators whose keyed state misses the cache (large key counts) prefetch its hash slot
+    //! here so the lookups of consecutive records overlap. Must not change state or emit.
+    virtual void prefetch(Key key, const In& value, TimeMs eventTime) const {
+        (void)key;
+        (void)value;
+        (void)eventTime;
+    }
+    //! True when this operator forwards its input unchanged in type and key (dedup, filter): the
+    //! runtime then passes prefetch() on to the operators after it.
+    virtual bool forwardsPrefetch() const { return false; }
     //! The watermark reached `watermark`: fire event-time timers and windows with end ≤ watermark.
     virtual void onWatermark(TimeMs watermark, Collector<Out>& out) {
         (void)watermark;

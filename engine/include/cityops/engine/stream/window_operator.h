@@ -68,6 +68,18 @@ public:
         }
     }
 
+    //! Tumbling event-time windows with more slots than fit a core's cache: loads the slot index
+    //! bucket (and, when cached, the slot) of the record's window ahead of processElement.
+    void prefetch(Key key, const In& value, TimeMs eventTime) const override {
+        (void)value;
+        if (m_slots.size() >= detail::kPrefetchAboveEntries && m_assigner.kind() == WindowAssigner::Kind::Tumbling &&
+            !m_assigner.isProcessingTime()) {
+            TimeMs start = 0;
+            m_assigner.assign(eventTime, [&](const TimeWindow& w) { start = w.start; });
+            m_slots.prefetch(detail::KeyTime{key, start});
+        }
+    }
+
     void onWatermark(TimeMs watermark, Collector<Result>& out) override {
         if (watermark <= m_watermark) {
             return;
