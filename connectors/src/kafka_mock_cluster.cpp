@@ -3,7 +3,9 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include <cstdint>
 #include <stdexcept>
+#include <vector>
 
 namespace cityops::connectors {
 
@@ -49,5 +51,16 @@ std::string KafkaMockCluster::createTopic(const std::string& name, int partition
 void KafkaMockCluster::setBrokerDown(int brokerId) { rd_kafka_mock_broker_set_down(m_impl->cluster, brokerId); }
 
 void KafkaMockCluster::setBrokerUp(int brokerId) { rd_kafka_mock_broker_set_up(m_impl->cluster, brokerId); }
+
+void KafkaMockCluster::setPartitionLeader(const std::string& topic, int partition, int brokerId) {
+    rd_kafka_mock_partition_set_leader(m_impl->cluster, topic.c_str(), partition, brokerId);
+}
+
+void KafkaMockCluster::pushRequestErrors(int apiKey, const std::vector<int>& errorCodes) {
+    std::vector<rd_kafka_resp_err_t> codes;
+    codes.reserve(errorCodes.size());
+    for (int code : errorCodes) codes.push_back(static_cast<rd_kafka_resp_err_t>(code));
+    rd_kafka_mock_push_request_errors_array(m_impl->cluster, static_cast<std::int16_t>(apiKey), codes.size(), codes.data());
+}
 
 }  // namespace cityops::connectors

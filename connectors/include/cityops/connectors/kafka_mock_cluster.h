@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace cityops::connectors {
 
@@ -21,6 +22,11 @@ public:
     std::string createTopic(const std::string& name, int partitions, int replicationFactor);
     void setBrokerDown(int brokerId);
     void setBrokerUp(int brokerId);
+    //! Moves a partition's leadership to brokerId (brokers are numbered 1..brokerCount).
+    void setPartitionLeader(const std::string& topic, int partition, int brokerId);
+    //! The next requests of the Kafka API apiKey (0 Produce, 24 AddPartitionsToTxn, 26 EndTxn,
+    //! 28 TxnOffsetCommit, ...) fail with these librdkafka error codes, one request per code.
+    void pushRequestErrors(int apiKey, const std::vector<int>& errorCodes);
 
 private:
     struct Impl;
