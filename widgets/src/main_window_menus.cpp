@@ -9,6 +9,7 @@
 #include "cityops/maps/map_view.h"
 #include "cityops/widgets/main_window.h"
 #include "cityops/widgets/wall_mode.h"
+#include "cityops/widgets/workspace/workspace_window.h"
 
 namespace cityops::widgets {
 
@@ -25,6 +26,14 @@ void MainWindow::createMenus() {
     settingsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
     settingsAction->setMenuRole(QAction::PreferencesRole);
     connect(settingsAction, &QAction::triggered, this, [this] { openSettingsDialog(); });
+    QAction* workspaceAction = file->addAction(tr("Open retail &workspace…"));
+    workspaceAction->setObjectName(QStringLiteral("workspaceAction"));
+    connect(workspaceAction, &QAction::triggered, this, [this] {
+        auto* workspace = new workspace::WorkspaceWindow(this);
+        workspace->setWindowFlag(Qt::Window);
+        workspace->setAttribute(Qt::WA_DeleteOnClose);
+        workspace->show();
+    });
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"));
     quit->setShortcut(QKeySequence::Quit);
