@@ -1,11 +1,14 @@
 #include "analyze_command.h"
 
+#include <QGuiApplication>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "cityops/connectors/report_export.h"
 #include "cityops/engine/batch/retail_workflow.h"
+#include "cityops/widgets/workspace/pdf_report.h"
 
 namespace cityops::app {
 
@@ -17,9 +20,21 @@ void printText(std::FILE* to, const std::string& text) {
 }
 
 constexpr const char* kUsage =
-    "Usage: cityops analyze <file.csv> [--xlsx F] [--html F] [--csv F] [--jsonl F] [--quiet]\n"
+    "Usage: cityops analyze <file.csv> [--report F.pdf] [--xlsx F] [--html F] [--csv F] [--jsonl F] [--quiet]\n"
     "Runs the retail cleaning workflow (steps 1.1-4.1) on a sales CSV, prints each step and writes\n"
-    "the report (XLSX with charts, self-contained HTML) and the cleaned data (CSV, JSON Lines).\n";
+    "the report (PDF with tables and charts, XLSX with charts, self-contained HTML) and the cleaned\n"
+    "data (CSV, JSON Lines).\n";
+
+//! The PDF writer needs a QGuiApplication; a headless command makes one on the offscreen platform
+//! unless the caller already runs one (or chose a platform).
+std::unique_ptr<QGuiApplication> ensureGuiApplication() {
+    if (QCoreApplication::instance() != nullptr) return nullptr;
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    static int argc = 1;
+    static char name[] = "cityops";
+    static char* argv[] = {name, nullptr};
+    return std::make_unique<QGuiApplication>(argc, argv);
+}
 
 //! One requested export: which writer and where.
 struct ExportRequest {
@@ -35,8 +50,8 @@ int runAnalyzeCommand(const QStringList& arguments) {
     std::vector<ExportRequest> exports;
     for (qsizetype i = 2; i < arguments.size(); ++i) {
         const QString& arg = arguments[i];
-        if (arg == QLatin1String("--xlsx") || arg == QLatin1String("--html") || arg == QLatin1String("--csv") ||
-            arg == QLatin1String("--jsonl")) {
+        if (arg == QLatin1String("--report") || arg == QLatin1String("--xlsx") || arg == QLatin1String("--html") ||
+            arg == QLatin1String("--csv") || arg == QLatin1String("--jsonl")) {
             if (i + 1 >= arguments.size() || arguments[i + 1].isEmpty()) {
                 std::fprintf(stderr, "cityops analyze: %s needs a file name\n", arg.toLocal8Bit().constData());
                 return 2;
@@ -74,10 +89,14 @@ int runAnalyzeCommand(const QStringList& arguments) {
                 report.rowsRejected, report.rowsDropped, report.finalRows);
 
     int rc = 0;
+    std::unique_ptr<QGuiApplication> gui;
     for (const ExportRequest& e : exports) {
         const std::string path = e.path.toStdString();
         std::string error;
-        if (e.option == QLatin1String("--xlsx")) {
+        if (e.option == QLatin1String("--report")) {
+            if (!gui) gui = ensureGuiApplication();
+            error = widgets::workspace::writeRetailPdf(report, e.path, csvPath).toStdString();
+        } else if (e.option == QLatin1String("--xlsx")) {
             error = connectors::writeRetailXlsx(report, path);
         } else if (e.option == QLatin1String("--html")) {
             error = connectors::writeRetailHtml(report, path);
