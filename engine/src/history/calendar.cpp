@@ -74,6 +74,8 @@ YearMonth yearMonthOf(std::int64_t ms) {
     return {c.year, c.month};
 }
 
+std::int64_t windowFloor(std::int64_t ms, std::int64_t size) { return floorDiv(ms, size) * size; }
+
 std::int64_t hourFloor(std::int64_t ms) { return floorDiv(ms, kHourMs) * kHourMs; }
 std::int64_t dayFloor(std::int64_t ms) { return floorDiv(ms, kDayMs) * kDayMs; }
 int hourOfDay(std::int64_t ms) { return static_cast<int>((ms - dayFloor(ms)) / kHourMs); }

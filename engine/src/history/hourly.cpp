@@ -11,15 +11,6 @@
 
 namespace cityops::engine::history {
 
-namespace {
-
-std::int64_t windowFloor(std::int64_t ms, std::int64_t size) {
-    const std::int64_t q = ms / size;
-    return (ms % size != 0 && ms < 0 ? q - 1 : q) * size;
-}
-
-}  // namespace
-
 std::vector<WindowAggregate> aggregateWindows(std::span<const Reading> readings, std::int64_t windowSizeMs) {
     std::vector<const Reading*> order;
     order.reserve(readings.size());

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "cityops/engine/archive/archive_reader.h"
+#include "cityops/engine/history/hourly.h"
 #include "cityops/engine/log/topic_spec.h"
 #include "cityops/engine/storage/retention.h"
 #include "cityops/engine/storage/storage.h"
@@ -32,11 +33,6 @@ std::string_view toString(DiffCause cause) {
 namespace {
 
 using WindowKey = std::tuple<std::uint32_t, Metric, std::int64_t>;
-
-std::int64_t windowFloor(std::int64_t ms, std::int64_t size) {
-    const std::int64_t q = ms / size;
-    return (ms % size != 0 && ms < 0 ? q - 1 : q) * size;
-}
 
 bool near(double a, double b, double tolerance) {
     return std::fabs(a - b) <= tolerance * std::max({1.0, std::fabs(a), std::fabs(b)});
@@ -127,29 +123,7 @@ ReconcileReport compareWithArchive(std::span<const ArchivedReading> archived, st
         distinct.push_back(r);
     }
 
-    std::vector<WindowAggregate> recomputed;
-    {
-        // Windows of the deduplicated readings (already sorted by sensor, metric, time).
-        for (const Reading& r : distinct) {
-            const std::int64_t start = windowFloor(r.eventTimeMs, size);
-            if (recomputed.empty() || recomputed.back().sensorId != r.sensorId || recomputed.back().metric != r.metric ||
-                recomputed.back().windowStartMs != start) {
-                WindowAggregate a;
-                a.sensorId = r.sensorId;
-                a.metric = r.metric;
-                a.locationId = r.locationId;
-                a.windowStartMs = start;
-                a.windowEndMs = start + size;
-                a.min = a.max = r.value;
-                recomputed.push_back(a);
-            }
-            WindowAggregate& a = recomputed.back();
-            a.sum += r.value;
-            a.min = std::min(a.min, r.value);
-            a.max = std::max(a.max, r.value);
-            ++a.count;
-        }
-    }
+    const std::vector<WindowAggregate> recomputed = aggregateWindows(distinct, size);
     report.windowsRecomputed = recomputed.size();
     report.windowsStored = stored.size();
 

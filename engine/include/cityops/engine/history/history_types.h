@@ -39,6 +39,8 @@ std::int64_t monthStartMs(YearMonth month);
 std::int64_t monthEndMs(YearMonth month);  //!< exclusive: the next month's start
 YearMonth yearMonthOf(std::int64_t ms);
 
+//! Start of the size-ms window holding ms (floor, also before 1970).
+std::int64_t windowFloor(std::int64_t ms, std::int64_t size);
 //! Floor of ms to the UTC hour / day (also before 1970).
 std::int64_t hourFloor(std::int64_t ms);
 std::int64_t dayFloor(std::int64_t ms);
