@@ -3,13 +3,16 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <functional>
+
+#include "column_access.h"
 
 namespace cityops::engine::batch::detail {
 
 bool fieldAt(const RowSource& row, std::size_t column, std::string_view& text) {
     if (column >= row.record->fieldCount) return false;
     if (row.record->errorField == static_cast<std::int32_t>(column)) return false;
-    text = row.fields[row.record->firstField + column];
+    text = row.batch->field(row.record->firstField + column);
     return true;
 }
 
@@ -18,6 +21,8 @@ bool isNullToken(std::string_view text, const std::vector<std::string>& nullToke
 }
 
 namespace {
+
+constexpr std::uint32_t kNoCode = 0xFFFFFFFFU;
 
 struct Candidates {
     bool boolean = true;
@@ -106,8 +111,60 @@ bool fitsPlan(std::string_view text, const ColumnPlan& plan) {
     return true;
 }
 
+namespace {
+
+//! Dictionary-encodes a string column: codes are found in a flat open-addressing table over the field
+//! views (no node allocation, no string copy per row); the column's dictionary is filled once at the end.
+Column convertStrings(const std::vector<RowSource>& rows, std::size_t column,
+                      const std::vector<std::string>& nullTokens, std::vector<CellReject>& rejects) {
+    Column out = ColumnAccess::sized(DataType::String, rows.size());
+    std::uint32_t* codes = ColumnAccess::codes(out);
+    std::uint64_t* valid = ColumnAccess::valid(out);
+    std::vector<std::string_view> distinct;
+    std::vector<std::uint32_t> slots(1024, kNoCode);
+    std::size_t mask = slots.size() - 1;
+    const auto hashOf = [](std::string_view v) { return std::hash<std::string_view>{}(v); };
+    std::string_view text;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        if (!fieldAt(rows[r], column, text) || isNullToken(text, nullTokens)) continue;
+        if (!isValidUtf8(text)) {
+            rejects.push_back(CellReject{r, column, "invalid UTF-8", printableValue(text)});
+            continue;
+        }
+        std::size_t s = hashOf(text) & mask;
+        while (slots[s] != kNoCode && distinct[slots[s]] != text) s = (s + 1) & mask;
+        if (slots[s] == kNoCode) {
+            slots[s] = static_cast<std::uint32_t>(distinct.size());
+            distinct.push_back(text);
+            if (distinct.size() * 2 > slots.size()) {  // grow: keep the load factor under one half
+                slots.assign(slots.size() * 4, kNoCode);
+                mask = slots.size() - 1;
+                for (std::uint32_t code = 0; code < distinct.size(); ++code) {
+                    std::size_t t = hashOf(distinct[code]) & mask;
+                    while (slots[t] != kNoCode) t = (t + 1) & mask;
+                    slots[t] = code;
+                }
+                s = hashOf(text) & mask;
+                while (distinct[slots[s]] != text) s = (s + 1) & mask;
+            }
+        }
+        codes[r] = slots[s];
+        valid[r >> 6] |= std::uint64_t{1} << (r & 63);
+    }
+    Dictionary& dictionary = *ColumnAccess::dictionary(out);
+    dictionary.index.reserve(distinct.size());
+    for (std::uint32_t code = 0; code < distinct.size(); ++code) {
+        dictionary.strings.emplace_back(distinct[code]);
+        dictionary.index.emplace(dictionary.strings.back(), code);
+    }
+    return out;
+}
+
+}  // namespace
+
 Column convertColumn(const std::vector<RowSource>& rows, std::size_t column, const ColumnPlan& plan,
                      const std::vector<std::string>& nullTokens, std::vector<CellReject>& rejects) {
+    if (plan.type == DataType::String) return convertStrings(rows, column, nullTokens, rejects);
     Column out(plan.type);
     out.reserve(rows.size());
     std::string_view text;

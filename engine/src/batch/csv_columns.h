@@ -12,10 +12,10 @@
 
 namespace cityops::engine::batch::detail {
 
-//! One data record and the field array its batch owns.
+//! One data record and the batch that holds its fields.
 struct RowSource {
     const RawRecord* record = nullptr;
-    const std::string_view* fields = nullptr;
+    const RecordBatch* batch = nullptr;
 };
 
 //! How one CSV column is converted.

@@ -194,28 +194,45 @@ Result<CsvLoad> readCsvWithProgress(std::string_view text, const CsvOptions& opt
     const CsvTokenizer tokenizer(text, load.delimiter, options.maxFieldBytes);
     const bool parallel = text.size() - start.offset >= options.parallelThresholdBytes;
     // With a progress callback the text is cut finer, so that progress and a cancel come per chunk.
-    const std::size_t parts = !parallel ? 1 : progress.enabled() ? std::size_t{threads} * 16 : threads;
-    const std::vector<ScanPosition> points = tokenizer.splitPoints(start, parts);
+    // Chunks stay under 1 GiB: field offsets within a chunk are 31-bit (detail::FieldRef).
+    const std::size_t parts = std::max<std::size_t>((text.size() >> 30) + 1, !parallel         ? 1
+                                                                             : progress.enabled() ? std::size_t{threads} * 16
+                                                                                                  : threads);
+    std::vector<ScanPosition> points = tokenizer.splitPoints(start, parts);
     if (!progress.report(0.1)) return cancelled();
-    std::vector<RecordBatch> batches(points.size());
-    std::atomic<std::size_t> parsed{0};
-    detail::parallelFor(points.size(), threads, [&](std::size_t k) {
-        if (progress.cancelled()) return;
-        tokenizer.parse(points[k], k + 1 < points.size() ? points[k + 1].offset : text.size(), batches[k]);
-        progress.report(0.1 + 0.4 * static_cast<double>(parsed.fetch_add(1) + 1) / static_cast<double>(points.size()));
-    });
-    if (progress.cancelled()) return cancelled();
+    std::vector<RecordBatch> batches;
+    for (bool exact = points.size() == 1;; exact = true) {
+        batches.assign(points.size(), RecordBatch{});
+        std::vector<ScanPosition> ends(points.size());
+        std::atomic<std::size_t> parsed{0};
+        detail::parallelFor(points.size(), threads, [&](std::size_t k) {
+            if (progress.cancelled()) return;
+            ends[k] =
+                tokenizer.parse(points[k], k + 1 < points.size() ? points[k + 1].offset : text.size(), batches[k]);
+            progress.report(0.1 +
+                            0.4 * static_cast<double>(parsed.fetch_add(1) + 1) / static_cast<double>(points.size()));
+        });
+        if (progress.cancelled()) return cancelled();
+        // The guessed split points hold when every chunk ended exactly where the next one began.
+        bool consistent = true;
+        for (std::size_t k = 0; k + 1 < points.size(); ++k) {
+            consistent = consistent && ends[k].offset == points[k + 1].offset && ends[k].line == points[k + 1].line;
+        }
+        if (consistent || exact) break;
+        points = tokenizer.exactSplitPoints(start, parts);
+    }
 
     std::vector<RowSource> all;
     for (const RecordBatch& batch : batches) {
-        for (const detail::RawRecord& record : batch.records) all.push_back(RowSource{&record, batch.fields.data()});
+        for (const detail::RawRecord& record : batch.records) all.push_back(RowSource{&record, &batch});
     }
     const std::size_t width = options.schema.empty() ? all.front().record->fieldCount : options.schema.size();
+    std::vector<ColumnPlan> restPlans;  // plans of records 2..n, when header detection computed them
     if (options.hasHeader) {
         load.hasHeader = *options.hasHeader;
     } else {
-        load.hasHeader =
-            all.size() == 1 || detectHeader(all, width, planColumns(all, 1, width, options, threads), options);
+        restPlans = planColumns(all, 1, width, options, threads);
+        load.hasHeader = all.size() == 1 || detectHeader(all, width, restPlans, options);
     }
     const std::size_t firstData = load.hasHeader ? 1 : 0;
     const std::vector<std::string> names = columnNames(load.hasHeader ? &all.front() : nullptr, width, options);
@@ -252,7 +269,9 @@ Result<CsvLoad> readCsvWithProgress(std::string_view text, const CsvOptions& opt
     }
 
     if (!progress.report(0.55)) return cancelled();
-    const std::vector<ColumnPlan> plans = planColumns(rows, 0, width, options, threads);
+    // With a header and no record left out, the data rows are records 2..n: their plans are known.
+    const bool plansKnown = load.hasHeader && !restPlans.empty() && rows.size() + 1 == all.size();
+    const std::vector<ColumnPlan> plans = plansKnown ? restPlans : planColumns(rows, 0, width, options, threads);
     if (!progress.report(0.6)) return cancelled();
     for (std::size_t c = 0; c < width; ++c) {
         if (plans[c].ambiguousDate) {
@@ -306,10 +325,21 @@ Result<CsvLoad> readCsvFile(const std::string& path, const CsvOptions& options) 
     std::ifstream in(path, std::ios::binary);
     if (!in) return Result<CsvLoad>::failure("cannot open '" + path + "'");
     if (!options.progress) {
-        std::ostringstream buffer;
-        buffer << in.rdbuf();
+        // One read into a buffer of the file's size (a stream copy would hold the text two or three times).
+        in.seekg(0, std::ios::end);
+        const std::streamoff end = in.tellg();
+        in.seekg(0, std::ios::beg);
+        std::string text;
+        if (end > 0) {
+            text.resize(static_cast<std::size_t>(end));
+            in.read(text.data(), end);
+            text.resize(static_cast<std::size_t>(std::max<std::streamsize>(0, in.gcount())));
+        } else {  // not seekable (a pipe): stream it
+            std::ostringstream buffer;
+            buffer << in.rdbuf();
+            text = std::move(buffer).str();
+        }
         if (in.bad()) return Result<CsvLoad>::failure("cannot read '" + path + "'");
-        const std::string text = std::move(buffer).str();
         return readCsvText(text, options);
     }
     // Read in chunks so that the first fifth of the progress range follows the disk and a cancel

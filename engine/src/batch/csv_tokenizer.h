@@ -20,11 +20,26 @@ struct RawRecord {
     std::string error;
 };
 
-//! Records of one input chunk; fields view the input, or `owned` when unescaping changed them.
+//! Where a field's text is: `size` bytes at `offset` from the batch's base, or (kOwned bit set in offset)
+//! the batch's owned string number offset & ~kOwned. 8 bytes instead of a 16-byte view per field.
+struct FieldRef {
+    static constexpr std::uint32_t kOwned = 0x80000000U;
+    std::uint32_t offset = 0;
+    std::uint32_t size = 0;
+};
+
+//! Records of one input chunk; fields point into the input, or into `owned` when unescaping changed them.
 struct RecordBatch {
     std::vector<RawRecord> records;
-    std::vector<std::string_view> fields;
+    std::vector<FieldRef> fields;
     std::deque<std::string> owned;
+    const char* base = nullptr;  //!< where field offsets count from: the first byte the batch parsed
+
+    std::string_view field(std::size_t index) const {
+        const FieldRef f = fields[index];
+        if ((f.offset & FieldRef::kOwned) != 0) return owned[f.offset & ~FieldRef::kOwned];
+        return {base + f.offset, f.size};
+    }
 };
 
 //! Where a record starts: byte offset and line number.
@@ -42,8 +57,12 @@ public:
 
     //! Parses records starting in [begin, endOffset) into out; stops after maxRecords when non-zero.
     ScanPosition parse(ScanPosition begin, std::size_t endOffset, RecordBatch& out, std::size_t maxRecords = 0) const;
-    //! Record starts splitting the input into about `parts` chunks of similar size (first is the start).
+    //! Likely record starts splitting the input into about `parts` chunks of similar size (first is the
+    //! start), found by quote parity without parsing. Parse the chunks, then check each chunk's end against
+    //! the next start: a mismatch (possible only with stray quotes) means use exactSplitPoints instead.
     std::vector<ScanPosition> splitPoints(ScanPosition begin, std::size_t parts) const;
+    //! Record starts found by reading every record up to them: always right, but one serial pass.
+    std::vector<ScanPosition> exactSplitPoints(ScanPosition begin, std::size_t parts) const;
 
 private:
     //! Reads one record at pos; fields go to out when non-null. Returns the position after it.

@@ -2,9 +2,11 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "cityops/engine/batch/result.h"
 #include "cityops/engine/batch/table.h"
+#include "column_access.h"
 #include "parallel.h"
 #include "value_cast.h"
 #include "value_parse.h"
@@ -461,17 +463,77 @@ DataType resultType(const Table& table, const Expr& e) {
     return bind(table, e).type;
 }
 
+namespace {
+
+//! A string column, or coalesce of string columns, whose columns all share one dictionary: evaluated by
+//! picking codes, with no string hashing. Null when the expression has another shape.
+std::optional<Column> sharedDictionaryStrings(const Bound& bound, std::size_t rows) {
+    std::vector<const Column*> sources;
+    if (bound.kind == ExprKind::Column) {
+        sources.push_back(bound.column);
+    } else if (bound.kind == ExprKind::Coalesce) {
+        for (const Bound& a : bound.args) {
+            if (a.kind != ExprKind::Column) return std::nullopt;
+            sources.push_back(a.column);
+        }
+    } else {
+        return std::nullopt;
+    }
+    const auto& dictionary = detail::ColumnAccess::dictionary(*sources.front());
+    for (const Column* c : sources) {
+        if (detail::ColumnAccess::dictionary(*c) != dictionary) return std::nullopt;
+    }
+    Column out = detail::ColumnAccess::sized(DataType::String, rows, dictionary);
+    std::uint32_t* codes = detail::ColumnAccess::codes(out);
+    std::uint64_t* valid = detail::ColumnAccess::valid(out);
+    for (std::size_t r = 0; r < rows; ++r) {
+        for (const Column* c : sources) {
+            if (c->isNull(r)) continue;
+            codes[r] = c->codeAt(r);
+            valid[r >> 6] |= std::uint64_t{1} << (r & 63);
+            break;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
 Column evaluate(const Table& table, const Expr& e, unsigned threads) {
     const Bound bound = bind(table, e);
     const std::size_t rows = table.rowCount();
+    if (bound.type == DataType::String) {
+        if (std::optional<Column> fast = sharedDictionaryStrings(bound, rows)) return std::move(*fast);
+    }
+    const unsigned workers = threads != 0 ? threads : detail::defaultThreads();
+    if (bound.type != DataType::String && rows >= kParallelRows && workers > 1) {
+        // Each thread writes its own range of values and validity words (ranges start at multiples of 64).
+        Column out = detail::ColumnAccess::sized(bound.type, rows);
+        std::int64_t* ints = bound.type == DataType::Double ? nullptr : detail::ColumnAccess::ints(out);
+        double* doubles = bound.type == DataType::Double ? detail::ColumnAccess::doubles(out) : nullptr;
+        std::uint64_t* valid = detail::ColumnAccess::valid(out);
+        const std::size_t words = (rows + 63) / 64;
+        detail::parallelFor(workers, workers, [&](std::size_t part) {
+            const std::size_t end = std::min(rows, words * (part + 1) / workers * 64);
+            for (std::size_t r = words * part / workers * 64; r < end; ++r) {
+                const Value v = evalRow(bound, r);
+                if (v.null) continue;
+                if (doubles != nullptr)
+                    doubles[r] = v.asDouble();
+                else
+                    ints[r] = v.type == DataType::Double ? static_cast<std::int64_t>(v.d) : v.i;
+                valid[r >> 6] |= std::uint64_t{1} << (r & 63);
+            }
+        });
+        return out;
+    }
     Column out(bound.type);
     out.reserve(rows);
-    if (rows < kParallelRows || threads == 1) {
+    if (rows < kParallelRows || workers == 1) {
         for (std::size_t r = 0; r < rows; ++r) out.appendValue(evalRow(bound, r));
         return out;
     }
     std::vector<Value> values(rows);
-    const unsigned workers = threads != 0 ? threads : detail::defaultThreads();
     detail::parallelFor(workers, workers, [&](std::size_t part) {
         const std::size_t end = rows * (part + 1) / workers;
         for (std::size_t r = rows * part / workers; r < end; ++r) values[r] = evalRow(bound, r);

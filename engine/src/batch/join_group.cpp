@@ -6,26 +6,13 @@
 #include "approx_quantile.h"
 #include "cityops/engine/batch/operations.h"
 #include "cityops/engine/batch/result.h"
+#include "key_index.h"
+#include "parallel.h"
 #include "row_key.h"
 
 namespace cityops::engine::batch {
 
 namespace {
-
-struct KeySpec {
-    const Column* column;
-    bool numericAsDouble;
-};
-
-std::string rowKey(const std::vector<KeySpec>& keys, std::size_t row) {
-    std::string key;
-    for (const KeySpec& k : keys) detail::appendKey(key, *k.column, row, k.numericAsDouble);
-    return key;
-}
-
-bool anyNullKey(const std::vector<KeySpec>& keys, std::size_t row) {
-    return std::any_of(keys.begin(), keys.end(), [row](const KeySpec& k) { return k.column->isNull(row); });
-}
 
 bool isNumeric(DataType t) {
     return t == DataType::Int64 || t == DataType::Double;
@@ -34,22 +21,20 @@ bool isNumeric(DataType t) {
 }  // namespace
 
 Table distinct(const Table& table, const std::vector<std::string>& subset) {
-    std::vector<KeySpec> keys;
-    for (const std::string& name : subset.empty() ? table.names() : subset)
-        keys.push_back({&table.column(name), false});
-    std::unordered_set<std::string> seen;
-    std::vector<std::size_t> rows;
-    for (std::size_t r = 0; r < table.rowCount(); ++r) {
-        if (seen.insert(rowKey(keys, r)).second) rows.push_back(r);
-    }
-    return table.take(rows);
+    std::vector<detail::KeySource> keys;
+    for (const std::string& name : subset.empty() ? table.names() : subset) keys.push_back({&table.column(name)});
+    const detail::KeyWords words = detail::buildKeyWords(keys, table.rowCount());
+    detail::KeyIndex index(words);
+    bool inserted = false;
+    for (std::size_t r = 0; r < table.rowCount(); ++r) index.insert(r, inserted);
+    return table.take(index.firstRows());
 }
 
 Table join(const Table& left, const Table& right, const std::vector<std::string>& leftKeys,
            const std::vector<std::string>& rightKeys, JoinType type) {
     if (leftKeys.size() != rightKeys.size() || leftKeys.empty()) throw BatchError("join needs matching key lists");
-    std::vector<KeySpec> lk;
-    std::vector<KeySpec> rk;
+    std::vector<detail::KeySource> lk;
+    std::vector<detail::KeySource> rk;
     for (std::size_t i = 0; i < leftKeys.size(); ++i) {
         const Column& l = left.column(leftKeys[i]);
         const Column& r = right.column(rightKeys[i]);
@@ -58,41 +43,73 @@ Table join(const Table& left, const Table& right, const std::vector<std::string>
             throw BatchError("join key '" + leftKeys[i] + "' (" + std::string(typeName(l.type())) + ") cannot match '" +
                              rightKeys[i] + "' (" + std::string(typeName(r.type())) + ")");
         }
-        lk.push_back({&l, mixed});
-        rk.push_back({&r, mixed});
+        lk.push_back({&l, mixed, &r});
+        rk.push_back({&r, mixed, nullptr});
     }
-    std::unordered_map<std::string, std::vector<std::size_t>> built;
-    built.reserve(right.rowCount());
+    // Build side: the right table's distinct keys, each with its rows (CSR: offsets into rowsOfKey).
+    const detail::KeyWords built = detail::buildKeyWords(rk, right.rowCount());
+    detail::KeyIndex index(built);
+    std::vector<std::uint32_t> idOfRow(right.rowCount(), detail::KeyIndex::kNone);
+    bool inserted = false;
     for (std::size_t r = 0; r < right.rowCount(); ++r) {
-        if (!anyNullKey(rk, r)) built[rowKey(rk, r)].push_back(r);
+        if (!built.anyNull(r)) idOfRow[r] = index.insert(r, inserted);
     }
-    std::vector<std::size_t> leftRows;
-    std::vector<std::size_t> rightRows;
-    for (std::size_t l = 0; l < left.rowCount(); ++l) {
-        const auto found = anyNullKey(lk, l) ? built.end() : built.find(rowKey(lk, l));
-        const bool matched = found != built.end();
-        switch (type) {
-            case JoinType::Inner:
-            case JoinType::Left:
-                if (matched) {
-                    for (const std::size_t r : found->second) {
-                        leftRows.push_back(l);
-                        rightRows.push_back(r);
-                    }
-                } else if (type == JoinType::Left) {
-                    leftRows.push_back(l);
-                    rightRows.push_back(Column::kNoRow);
-                }
-                break;
-            case JoinType::Semi:
-                if (matched) leftRows.push_back(l);
-                break;
-            case JoinType::Anti:
-                if (!matched) leftRows.push_back(l);
-                break;
+    std::vector<std::size_t> offsets(index.size() + 1, 0);
+    for (const std::uint32_t id : idOfRow) {
+        if (id != detail::KeyIndex::kNone) ++offsets[id + 1];
+    }
+    for (std::size_t i = 1; i < offsets.size(); ++i) offsets[i] += offsets[i - 1];
+    std::vector<std::size_t> rowsOfKey(offsets.back());
+    {
+        std::vector<std::size_t> fill(offsets.begin(), offsets.end() - 1);
+        for (std::size_t r = 0; r < idOfRow.size(); ++r) {
+            if (idOfRow[r] != detail::KeyIndex::kNone) rowsOfKey[fill[idOfRow[r]]++] = r;
         }
     }
-    Table out = left.take(leftRows);
+    // Probe: the left rows in order, in one part per thread, concatenated afterwards.
+    const detail::KeyWords probe = detail::buildKeyWords(lk, left.rowCount());
+    const std::size_t parts = left.rowCount() < 50000 ? 1 : detail::defaultThreads();
+    std::vector<std::vector<std::size_t>> leftParts(parts);
+    std::vector<std::vector<std::size_t>> rightParts(parts);
+    detail::parallelFor(parts, static_cast<unsigned>(parts), [&](std::size_t part) {
+        std::vector<std::size_t>& leftRows = leftParts[part];
+        std::vector<std::size_t>& rightRows = rightParts[part];
+        const std::size_t end = left.rowCount() * (part + 1) / parts;
+        for (std::size_t l = left.rowCount() * part / parts; l < end; ++l) {
+            const std::uint32_t id = probe.anyNull(l) ? detail::KeyIndex::kNone : index.find(probe.row(l));
+            const bool matched = id != detail::KeyIndex::kNone;
+            switch (type) {
+                case JoinType::Inner:
+                case JoinType::Left:
+                    if (matched) {
+                        for (std::size_t k = offsets[id]; k < offsets[id + 1]; ++k) {
+                            leftRows.push_back(l);
+                            rightRows.push_back(rowsOfKey[k]);
+                        }
+                    } else if (type == JoinType::Left) {
+                        leftRows.push_back(l);
+                        rightRows.push_back(Column::kNoRow);
+                    }
+                    break;
+                case JoinType::Semi:
+                    if (matched) leftRows.push_back(l);
+                    break;
+                case JoinType::Anti:
+                    if (!matched) leftRows.push_back(l);
+                    break;
+            }
+        }
+    });
+    std::vector<std::size_t> leftRows = std::move(leftParts.front());
+    std::vector<std::size_t> rightRows = std::move(rightParts.front());
+    for (std::size_t p = 1; p < parts; ++p) {
+        leftRows.insert(leftRows.end(), leftParts[p].begin(), leftParts[p].end());
+        rightRows.insert(rightRows.end(), rightParts[p].begin(), rightParts[p].end());
+    }
+    // Every left row once, in order (a left join on unique build keys): share the left columns, copy none.
+    const bool identity = leftRows.size() == left.rowCount() && type != JoinType::Inner &&
+                          (type != JoinType::Left || rowsOfKey.size() == index.size());
+    Table out = identity ? left : left.take(leftRows);
     if (type == JoinType::Semi || type == JoinType::Anti) return out;
     for (std::size_t c = 0; c < right.columnCount(); ++c) {
         const std::string& name = right.name(c);
@@ -210,29 +227,81 @@ Column aggregate(const Column& source, const Aggregate& agg, const std::vector<s
     return out;
 }
 
+//! Count, CountAll, Sum and Avg over a non-string column in one pass over the group ids (same order of
+//! additions as the per-group path, so the same sums); false for other aggregates.
+bool aggregateByIds(const Column& source, const Aggregate& agg, const std::vector<std::uint32_t>& ids,
+                    std::size_t groups, Column& out) {
+    const bool numeric = isNumeric(source.type());
+    const bool sumLike = agg.kind == AggKind::Sum || agg.kind == AggKind::Avg;
+    if (agg.kind != AggKind::Count && agg.kind != AggKind::CountAll && !(sumLike && numeric)) return false;
+    std::vector<std::int64_t> counts(groups, 0);
+    std::vector<double> sums(sumLike && source.type() == DataType::Double ? groups : 0, 0.0);
+    std::vector<std::int64_t> intSums(sumLike && source.type() == DataType::Int64 ? groups : 0, 0);
+    std::vector<double> intAvgSums(agg.kind == AggKind::Avg && source.type() == DataType::Int64 ? groups : 0, 0.0);
+    for (std::size_t r = 0; r < ids.size(); ++r) {
+        const std::uint32_t g = ids[r];
+        if (agg.kind == AggKind::CountAll) {
+            ++counts[g];
+            continue;
+        }
+        if (source.isNull(r)) continue;
+        ++counts[g];
+        if (!sumLike) continue;
+        if (source.type() == DataType::Double) {
+            sums[g] += source.doubleAt(r);
+        } else if (agg.kind == AggKind::Avg) {
+            intAvgSums[g] += static_cast<double>(source.intAt(r));
+        } else {
+            intSums[g] += source.intAt(r);
+        }
+    }
+    out = Column(agg.kind == AggKind::Count || agg.kind == AggKind::CountAll ? DataType::Int64
+                 : agg.kind == AggKind::Avg                                   ? DataType::Double
+                                                                              : source.type());
+    out.reserve(groups);
+    for (std::size_t g = 0; g < groups; ++g) {
+        if (agg.kind == AggKind::Count || agg.kind == AggKind::CountAll) {
+            out.appendInt(counts[g]);
+        } else if (counts[g] == 0) {
+            out.appendNull();
+        } else if (agg.kind == AggKind::Avg) {
+            const double sum = source.type() == DataType::Double ? sums[g] : intAvgSums[g];
+            out.appendDouble(sum / static_cast<double>(counts[g]));
+        } else if (source.type() == DataType::Double) {
+            out.appendDouble(sums[g]);
+        } else {
+            out.appendInt(intSums[g]);
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 Table groupBy(const Table& table, const std::vector<std::string>& keys, const std::vector<Aggregate>& aggregates) {
-    std::vector<KeySpec> specs;
-    for (const std::string& name : keys) specs.push_back({&table.column(name), false});
-    std::unordered_map<std::string, std::size_t> index;
-    std::vector<std::vector<std::size_t>> groups;
-    std::vector<std::size_t> firstRows;
-    for (std::size_t r = 0; r < table.rowCount(); ++r) {
-        const auto [it, inserted] = index.try_emplace(rowKey(specs, r), groups.size());
-        if (inserted) {
-            groups.emplace_back();
-            firstRows.push_back(r);
-        }
-        groups[it->second].push_back(r);
-    }
-    if (keys.empty() && groups.empty()) groups.emplace_back();
+    std::vector<detail::KeySource> specs;
+    for (const std::string& name : keys) specs.push_back({&table.column(name)});
+    const detail::KeyWords words = detail::buildKeyWords(specs, table.rowCount());
+    detail::KeyIndex index(words);
+    std::vector<std::uint32_t> ids(table.rowCount());
+    bool inserted = false;
+    for (std::size_t r = 0; r < table.rowCount(); ++r) ids[r] = index.insert(r, inserted);
+    const std::size_t groupCount = keys.empty() && index.size() == 0 ? 1 : index.size();
+    std::vector<std::vector<std::size_t>> groups;  // row lists, built only for aggregates that need them
     Table out;
-    for (const std::string& name : keys) out.setColumn(name, table.column(name).take(firstRows));
+    for (const std::string& name : keys) out.setColumn(name, table.column(name).take(index.firstRows()));
     for (const Aggregate& agg : aggregates) {
         const Column& source =
             agg.kind == AggKind::CountAll && agg.column.empty() ? table.column(0) : table.column(agg.column);
-        out.setColumn(agg.as.empty() ? agg.column : agg.as, aggregate(source, agg, groups));
+        Column column;
+        if (!aggregateByIds(source, agg, ids, groupCount, column)) {
+            if (groups.empty()) {
+                groups.resize(groupCount);
+                for (std::size_t r = 0; r < ids.size(); ++r) groups[ids[r]].push_back(r);
+            }
+            column = aggregate(source, agg, groups);
+        }
+        out.setColumn(agg.as.empty() ? agg.column : agg.as, std::move(column));
     }
     return out;
 }

@@ -56,9 +56,13 @@ Table normaliseNames(const Table& table) {
 
 CastResult castColumn(const Table& table, const std::string& column, DataType type) {
     const Column& source = table.column(column);
+    CastResult result;
+    if (source.type() == type) {  // nothing to convert: the column is shared, not copied
+        result.table = table;
+        return result;
+    }
     Column out(type);
     out.reserve(source.size());
-    CastResult result;
     for (std::size_t r = 0; r < source.size(); ++r) {
         if (source.isNull(r)) {
             out.appendNull();

@@ -1,6 +1,7 @@
 #include "cityops/engine/batch/retail_workflow.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "cityops/engine/batch/operations.h"
 
@@ -32,7 +33,11 @@ public:
 
     void track(const Table& table) { m_report.peakTableBytes = std::max(m_report.peakTableBytes, table.memoryBytes()); }
     void step(std::string id, std::string title, std::string summary, std::string text) {
-        m_report.steps.push_back(RetailStep{std::move(id), std::move(title), std::move(summary), std::move(text)});
+        const auto now = std::chrono::steady_clock::now();
+        const double seconds = std::chrono::duration<double>(now - m_stepStart).count();
+        m_report.steps.push_back(
+            RetailStep{std::move(id), std::move(title), std::move(summary), std::move(text), seconds});
+        m_stepStart = std::chrono::steady_clock::now();
     }
 
     //! Catalogue of (category, price) -> item, keeping only pairs that name exactly one item.
@@ -100,6 +105,7 @@ public:
 
 private:
     RetailReport& m_report;
+    std::chrono::steady_clock::time_point m_stepStart = std::chrono::steady_clock::now();
 };
 
 std::string countsText(const std::vector<std::pair<std::string, std::size_t>>& counts) {

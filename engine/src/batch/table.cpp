@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cityops/engine/batch/result.h"
+#include "parallel.h"
 
 namespace cityops::engine::batch {
 
@@ -50,8 +51,12 @@ void Table::shareColumn(std::string name, const Table& source, std::size_t index
 Table Table::take(const std::vector<std::size_t>& rows) const {
     Table out;
     out.m_names = m_names;
-    out.m_columns.reserve(m_columns.size());
-    for (const auto& c : m_columns) out.m_columns.push_back(std::make_shared<const Column>(c->take(rows)));
+    out.m_columns.resize(m_columns.size());
+    // Columns are independent: both cores copy them when there is enough to copy.
+    const unsigned threads = rows.size() * m_columns.size() < 200000 ? 1U : detail::defaultThreads();
+    detail::parallelFor(m_columns.size(), threads, [&](std::size_t c) {
+        out.m_columns[c] = std::make_shared<const Column>(m_columns[c]->take(rows));
+    });
     return out;
 }
 

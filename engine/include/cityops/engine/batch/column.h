@@ -11,6 +11,10 @@
 
 namespace cityops::engine::batch {
 
+namespace detail {
+struct ColumnAccess;
+}
+
 //! Logical type of a column. Date is days since 1970-01-01, Timestamp milliseconds since the epoch.
 enum class DataType { Int64, Double, Bool, Date, Timestamp, String };
 
@@ -81,6 +85,7 @@ public:
     std::size_t memoryBytes() const;
 
 private:
+    friend struct detail::ColumnAccess;  // bulk builders inside the engine (src/batch/column_access.h)
     void pushValid(bool valid);
     Dictionary& ownDictionary();
 

@@ -17,6 +17,7 @@ struct RetailStep {
     std::string title;
     std::string summary;
     std::string text;
+    double seconds = 0.0;  //!< wall time of the step's work (since the previous step ended)
 };
 
 //! Every table and figure of the retail-sales cleaning workflow (data only; the UI renders it).
