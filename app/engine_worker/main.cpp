@@ -121,6 +121,9 @@ int main(int argc, char** argv) {
                 return 1;
             }
             printLine("{\"event\":\"demo_readings\",\"count\":" + std::to_string(command.demoReadings) + "}");
+            // Only air-quality has data: topics whose partitions never see a record would hold the
+            // watermark (the runtime starts a partition's idleness with its first record).
+            if (command.worker.inputTopics.empty()) command.worker.inputTopics = {"air-quality"};
         }
     }
 

@@ -72,6 +72,7 @@ struct KafkaCityWorker::Impl {
     std::string pendingError;
     bool dirty = false;  //!< records pushed since the last commit
     bool crashed = false;
+    std::uint64_t outputsSeen = 0;  //!< alerts + district aggregates the sinks had at the last check
 
     mutable std::mutex statsMutex;
     KafkaWorkerStats stats;
@@ -302,6 +303,13 @@ engine::Expected<KafkaWorkerStats, std::string> KafkaCityWorker::run(const std::
             d.push(*polled);
         } else {
             d.job->tick();
+            // Idle partitions and processing time fire windows and patterns without new records:
+            // their outputs need a transaction too.
+            const std::uint64_t outputs = d.outputs.alerts->total() + d.outputs.districtAggregates->total();
+            if (outputs != d.outputsSeen) {
+                d.outputsSeen = outputs;
+                d.dirty = true;
+            }
         }
         {
             std::lock_guard lock(d.statsMutex);
