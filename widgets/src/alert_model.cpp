@@ -42,6 +42,7 @@ int AlertModel::columnCount(const QModelIndex& parent) const {
 QVariant AlertModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rowCount()) return {};
     const engine::Alert& alert = alertAt(index.row());
+    const AlertLifecycle& life = lifecycleAt(index.row());
     switch (role) {
         case IdRole:
             return QVariant::fromValue<quint64>(alert.id);
@@ -57,6 +58,16 @@ QVariant AlertModel::data(const QModelIndex& index, int role) const {
             return QVariant::fromValue<quint32>(alert.sensorId);
         case ValueRole:
             return alert.value;
+        case StateRole:
+            return static_cast<int>(life.state);
+        case ServiceRole:
+            return life.service;
+        case EscalatedRole:
+            return life.escalated;
+        case NotesRole:
+            return life.notes.join(QLatin1Char('\n'));
+        case DispositionRole:
+            return life.disposition;
         default:
             break;
     }
@@ -78,11 +89,20 @@ QVariant AlertModel::data(const QModelIndex& index, int role) const {
                 const QString unitText = QString::fromUtf8(unit.data(), static_cast<qsizetype>(unit.size()));
                 return QStringLiteral("%1 %2").arg(alert.value, 0, 'f', 0).arg(unitText);
             }
+            case Column::State:
+                return life.escalated && life.state == engine::storage::AlertState::New
+                           ? tr("%1 (escalated)").arg(stateText(life.state))
+                           : stateText(life.state);
+            case Column::Service:
+                return life.service;
             case Column::Count:
                 break;
         }
     }
     if (role == Qt::ForegroundRole && column == Column::Severity) return maps::SensorColorScale::severityColor(alert.severity);
+    if (role == Qt::ForegroundRole && column == Column::State && life.escalated &&
+        life.state == engine::storage::AlertState::New)
+        return maps::SensorColorScale::severityColor(engine::Severity::Critical);
     if (role == Qt::TextAlignmentRole && column == Column::Value)
         return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
     return {};
@@ -104,6 +124,10 @@ QVariant AlertModel::headerData(int section, Qt::Orientation orientation, int ro
             return tr("Sensor");
         case Column::Value:
             return tr("Value");
+        case Column::State:
+            return tr("State");
+        case Column::Service:
+            return tr("Service");
         case Column::Count:
             break;
     }
@@ -119,6 +143,11 @@ QHash<int, QByteArray> AlertModel::roleNames() const {
     names.insert(DistrictRole, "district");
     names.insert(SensorRole, "sensor");
     names.insert(ValueRole, "value");
+    names.insert(StateRole, "state");
+    names.insert(ServiceRole, "service");
+    names.insert(EscalatedRole, "escalated");
+    names.insert(NotesRole, "notes");
+    names.insert(DispositionRole, "disposition");
     return names;
 }
 
@@ -131,6 +160,7 @@ int AlertModel::appendAlerts(std::span<const engine::Alert> alerts) {
     const int first = rowCount();
     beginInsertRows({}, first, first + static_cast<int>(fresh.size()) - 1);
     m_alerts.insert(m_alerts.end(), fresh.begin(), fresh.end());
+    m_lifecycles.resize(m_alerts.size());
     endInsertRows();
     return static_cast<int>(fresh.size());
 }
@@ -138,6 +168,7 @@ int AlertModel::appendAlerts(std::span<const engine::Alert> alerts) {
 void AlertModel::clear() {
     beginResetModel();
     m_alerts.clear();
+    m_lifecycles.clear();
     m_ids.clear();
     endResetModel();
 }
@@ -148,6 +179,31 @@ int AlertModel::rowOfId(std::uint64_t id) const {
         if (m_alerts[row].id == id) return static_cast<int>(row);
     }
     return -1;
+}
+
+bool AlertModel::setLifecycle(std::uint64_t id, const AlertLifecycle& lifecycle) {
+    const int row = rowOfId(id);
+    if (row < 0) return false;
+    m_lifecycles[static_cast<std::size_t>(row)] = lifecycle;
+    emit dataChanged(index(row, 0), index(row, columnCount() - 1));
+    return true;
+}
+
+QString AlertModel::stateText(engine::storage::AlertState state) {
+    using engine::storage::AlertState;
+    switch (state) {
+        case AlertState::New:
+            return tr("New");
+        case AlertState::Acknowledged:
+            return tr("Acknowledged");
+        case AlertState::Assigned:
+            return tr("Assigned");
+        case AlertState::Dispatched:
+            return tr("Dispatched");
+        case AlertState::Resolved:
+            return tr("Resolved");
+    }
+    return {};
 }
 
 QString AlertModel::districtName(std::uint16_t districtId) const {
