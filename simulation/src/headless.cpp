@@ -65,6 +65,9 @@ RunSummary runHeadless(const City& city, const Scenario& scenario, const RunOpti
     summary.wallSeconds = std::chrono::duration<double>(Clock::now() - wallStart).count();
     summary.eventsPerSecond =
         summary.wallSeconds > 0.0 ? static_cast<double>(summary.events) / summary.wallSeconds : 0.0;
+    if (hasRetailIncidents(scenario) && !summary.cancelled) {
+        summary.receipts = runReceiptJobs(city, scenario, options.durationMs, options.workers, cancel);
+    }
     return summary;
 }
 
@@ -87,6 +90,9 @@ std::string formatSummary(const RunSummary& summary) {
     text += "late_events: " + std::to_string(summary.lateEvents) + "\n";
     text += "wall_seconds: " + fixed(summary.wallSeconds, 3) + "\n";
     text += "events_per_second: " + fixed(summary.eventsPerSecond, 0) + "\n";
+    if (summary.receipts) {
+        text += formatReceiptsSummary(*summary.receipts);
+    }
     if (summary.cancelled) {
         text += "cancelled: yes\n";
     }

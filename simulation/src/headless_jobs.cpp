@@ -14,9 +14,9 @@
 #include "cityops/engine/log/event_source.h"
 #include "cityops/engine/storage/storage.h"
 #include "cityops/engine/storage/retention.h"
-#include "cityops/engine/storage/storage_reader.h"
 #include "cityops/engine/stream/city_jobs.h"
 #include "cityops/engine/stream/json_codec.h"
+#include "cityops/simulation/city_jobs_setup.h"
 #include "cityops/simulation/simulator.h"
 
 namespace cityops::simulation {
@@ -200,29 +200,15 @@ engine::Expected<JobsRunSummary, std::string> runJobsHeadless(const City& city, 
     }
 
     // Reference data: the sensor registry (also the enrichment job's broadcast state) and districts.
-    engine::storage::WriteBatch reference;
-    std::vector<engine::storage::SensorInfo> sensors;
-    sensors.reserve(city.sensors.size());
-    for (const Sensor& s : city.sensors) {
-        sensors.push_back(engine::storage::SensorInfo{s.id, s.districtId, s.kind, s.position.lat, s.position.lon, s.name});
+    const std::vector<engine::storage::SensorInfo> sensors = sensorRegistry(city);
+    if (auto written = writeCityReference(**store, city, sensors); !written) {
+        return written.error();
     }
-    reference.sensors = sensors;
-    st::CityJobsConfig config;
-    for (std::size_t d = 0; d < city.districts.size(); ++d) {
-        reference.districts.emplace_back(static_cast<std::uint16_t>(d), city.districts[d].name);
-        config.districtNames.push_back(city.districts[d].name);
-    }
-    if (auto written = (*store)->write(std::move(reference)); !written) {
-        return written.error().message;
-    }
-
+    st::CityJobsConfig config = cityJobsConfig(city, sensors);
     config.job.jobId = "city-jobs";
     config.job.workers = options.workers;
     config.job.storage = store->get();
     config.job.checkpointIntervalMs = options.checkpointIntervalMs;
-    config.expectedSeries = 2 * city.sensors.size();  // most sensors report one or two metrics
-    config.enrichment.registry =
-        std::make_shared<st::Broadcast<st::SensorRegistry>>(std::make_shared<const st::SensorRegistry>(sensors));
     st::CityJobsOutputs outputs;
     const Clock::time_point start = Clock::now();
     std::unique_ptr<st::RunningJob<engine::Reading>> job;
@@ -284,28 +270,15 @@ engine::Expected<JobsRunSummary, std::string> runJobsHeadless(const City& city, 
     job.reset();
     store->reset();
 
-    auto reader = engine::storage::StorageReader::open(dbPath);
-    if (!reader) {
-        return reader.error().message;
-    }
-    auto counts = (*reader)->alertCounts(engine::storage::AlertGroup::Rule, std::numeric_limits<std::int64_t>::min(),
-                                         std::numeric_limits<std::int64_t>::max());
+    auto counts = readStoredAlertCounts(dbPath);
     if (!counts) {
-        return counts.error().message;
+        return counts.error();
     }
-    for (const auto& c : *counts) {
-        summary.storedAlerts += c.count;
-        if (c.key == engine::toString(engine::AlertRule::Co2High)) {
-            summary.storedCo2Alerts = c.count;
-        } else if (c.key == engine::toString(engine::AlertRule::EmergencyConfirmed)) {
-            summary.storedEmergencyAlerts = c.count;
-        } else if (c.key == engine::toString(engine::AlertRule::EnergyAnomaly)) {
-            summary.storedEnergyAlerts = c.count;
-        }
-    }
-    if (auto n = (*reader)->readingCount(); n) {
-        summary.storedReadings = *n;
-    }
+    summary.storedAlerts = counts->total;
+    summary.storedCo2Alerts = counts->co2;
+    summary.storedEmergencyAlerts = counts->emergency;
+    summary.storedEnergyAlerts = counts->energy;
+    summary.storedReadings = counts->readings;
     if (auto archive = engine::archive::ArchiveReader::open(options.dataDir / "archive"); archive) {
         if (auto report = (*archive)->verify(); report) {
             summary.archiveFiles = report->filesChecked;

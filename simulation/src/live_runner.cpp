@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -18,13 +20,32 @@ constexpr double kMaxSpeed = 1'000'000.0;
 }  // namespace
 
 struct LiveRunner::Impl {
-    Impl(const City& city, const Scenario& scenario, engine::StreamPipeline& target)
-        : simulator(city, scenario), pipeline(target), simTime(scenario.startTimeMs) {}
+    //! Where the readings of one tick go (called on the runner thread), with the simulated time reached.
+    using Push = std::function<void(std::span<const engine::Reading>, std::int64_t simTimeMs)>;
+
+    Impl(const City& city, const Scenario& scenario, Push target, std::int64_t resumeAt)
+        : simulator(city, scenario), push(std::move(target)), resumeTimeMs(resumeAt), simTime(scenario.startTimeMs) {}
+
+    //! Catches up with a restored checkpoint: the readings before it were already processed.
+    void resume(std::vector<engine::Reading>& batch) {
+        constexpr std::int64_t kStepMs = 60'000;
+        while (simulator.now() < resumeTimeMs) {
+            {
+                std::lock_guard lock(mutex);
+                if (stopRequested) return;
+            }
+            batch.clear();
+            simulator.advanceTo(std::min(resumeTimeMs, simulator.now() + kStepMs), batch);
+            simTime.store(simulator.now(), std::memory_order_release);
+        }
+        resumed.store(true, std::memory_order_release);
+    }
 
     //! The runner thread: one batch per tick; the simulator and the batch are touched only here.
     void run() {
         using Clock = std::chrono::steady_clock;
         std::vector<engine::Reading> batch;
+        resume(batch);
         double carryMs = 0.0;
         Clock::time_point nextTick = Clock::now() + kTick;
         std::unique_lock lock(mutex);
@@ -37,12 +58,12 @@ struct LiveRunner::Impl {
                 if (advanceMs > 0) {
                     batch.clear();
                     simulator.advanceTo(simulator.now() + advanceMs, batch);
-                    if (!batch.empty()) {
-                        pipeline.push(batch);
-                    }
+                    push(batch, simulator.now());
                     events.fetch_add(batch.size(), std::memory_order_release);
                     simTime.store(simulator.now(), std::memory_order_release);
                 }
+            } else {
+                push({}, simulator.now());  // paused: checkpoints and idleness still progress
             }
             lock.lock();
             wake.wait_until(lock, nextTick, [this] { return stopRequested; });
@@ -51,7 +72,9 @@ struct LiveRunner::Impl {
     }
 
     Simulator simulator;
-    engine::StreamPipeline& pipeline;
+    Push push;
+    std::int64_t resumeTimeMs;
+    std::atomic<bool> resumed{false};
     std::thread thread;
     std::mutex lifecycle;  //!< serialises start() and stop(), so a stop's join never races a start
     std::mutex mutex;      //!< guards stopRequested and the thread handle
@@ -63,8 +86,21 @@ struct LiveRunner::Impl {
     std::atomic<std::uint64_t> events{0};
 };
 
+LiveRunner::LiveRunner(const City& city, const Scenario& scenario, LiveJobs& jobs)
+    : m_impl(std::make_unique<Impl>(
+          city, scenario,
+          [&jobs](std::span<const engine::Reading> batch, std::int64_t simTimeMs) { jobs.push(batch, simTimeMs); },
+          jobs.resumeTimeMs().value_or(scenario.startTimeMs))) {}
+
 LiveRunner::LiveRunner(const City& city, const Scenario& scenario, engine::StreamPipeline& pipeline)
-    : m_impl(std::make_unique<Impl>(city, scenario, pipeline)) {}
+    : m_impl(std::make_unique<Impl>(
+          city, scenario,
+          [&pipeline](std::span<const engine::Reading> batch, std::int64_t) {
+              if (!batch.empty()) {
+                  pipeline.push(batch);
+              }
+          },
+          scenario.startTimeMs)) {}
 
 LiveRunner::~LiveRunner() { stop(); }
 
@@ -104,6 +140,8 @@ void LiveRunner::setPaused(bool paused) { m_impl->paused.store(paused, std::memo
 bool LiveRunner::paused() const { return m_impl->paused.load(std::memory_order_acquire); }
 
 std::int64_t LiveRunner::simTimeMs() const { return m_impl->simTime.load(std::memory_order_acquire); }
+
+bool LiveRunner::resumed() const { return m_impl->resumed.load(std::memory_order_acquire); }
 
 std::uint64_t LiveRunner::eventsProduced() const { return m_impl->events.load(std::memory_order_acquire); }
 

@@ -1,9 +1,18 @@
 #include <QtTest>
 
 #include "cityops/simulation/headless.h"
+#include "cityops/simulation/city_jobs_setup.h"
 #include "cityops/simulation/headless_jobs.h"
+#include "cityops/simulation/live_jobs.h"
+#include "cityops/simulation/receipt_run.h"
+#include "cityops/simulation/simulator.h"
 
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
 #include <limits>
+#include <memory>
+#include <optional>
 
 #include "cityops/engine/archive/archive_reader.h"
 #include "cityops/engine/stream/city_jobs.h"
@@ -20,6 +29,52 @@ Scenario builtin(const char* name) {
     return std::holds_alternative<Scenario>(result) ? std::get<Scenario>(result) : Scenario{};
 }
 
+//! The first-slice pipeline run (runHeadless) on 2 workers for durationMs, as fast as possible.
+RunSummary runOnTwoWorkers(const City& city, const Scenario& scenario, std::int64_t durationMs) {
+    RunOptions options;
+    options.durationMs = durationMs;
+    options.workers = 2;
+    return runHeadless(city, scenario, options);
+}
+
+std::unique_ptr<LiveJobs> startLiveJobs(const City& city, const Scenario& scenario, const std::string& dataDir = {}) {
+    LiveJobsOptions options;
+    options.workers = 2;
+    options.dataDir = dataDir;
+    options.checkpointIntervalMs = 0;  // only on demand: the test decides
+    auto started = LiveJobs::start(city, scenario, options);
+    if (!started) {
+        qWarning("%s", started.error().c_str());
+        return nullptr;
+    }
+    return std::move(*started);
+}
+
+//! Pushes the scenario's readings from `from` to `until` (simulated ms) in one-minute steps, as
+//! LiveRunner does; returns the readings pushed.
+std::uint64_t pushScenario(LiveJobs& jobs, Simulator& simulator, std::int64_t until) {
+    std::vector<cityops::engine::Reading> batch;
+    std::uint64_t pushed = 0;
+    while (simulator.now() < until) {
+        batch.clear();
+        simulator.advanceTo(std::min(until, simulator.now() + kMinute), batch);
+        jobs.push(batch, simulator.now());
+        pushed += batch.size();
+    }
+    return pushed;
+}
+
+//! Enriched readings stored in <dir>/cityops.db (0 when unreadable).
+std::uint64_t storedReadings(const std::string& dir) {
+    const auto counts = readStoredAlertCounts(std::filesystem::path(dir) / "cityops.db");
+    return counts ? counts->readings : 0;
+}
+
+std::uint64_t countRule(const std::vector<cityops::engine::Alert>& alerts, cityops::engine::AlertRule rule) {
+    return static_cast<std::uint64_t>(std::count_if(alerts.begin(), alerts.end(),
+                                                    [rule](const cityops::engine::Alert& a) { return a.rule == rule; }));
+}
+
 }  // namespace
 
 class TestHeadless : public QObject {
@@ -32,7 +87,143 @@ private slots:
     void cancelStopsTheRun();
     void summaryFormat();
     void durableJobsRunMatchesThePipeline();
+    void liveJobsMatchThePipeline();
+    void liveJobsRaiseEmergencyConfirmed();
+    void liveJobsCheckpointAndResume();
+    void retailRushRunsTheReceiptsStream();
 };
+
+//! The console's jobs (LiveJobs: the design's four jobs on the general runtime, fed by push) give the
+//! first-slice pipeline's CO2 alerts and 5-minute aggregates, and keep latest values and the watched
+//! sensor's readings for the map and the chart.
+void TestHeadless::liveJobsMatchThePipeline() {
+    const Scenario scenario = builtin("co2-episode");
+    const City city = generateDemoCity(scenario.seed, scenario.sensorCount);
+    const RunSummary pipeline = runOnTwoWorkers(city, scenario, 40 * kMinute);
+    QVERIFY(pipeline.co2Alerts > 0);
+
+    auto jobs = startLiveJobs(city, scenario);
+    QVERIFY(jobs);
+    QVERIFY(!jobs->durable());
+    QVERIFY(!jobs->resumeTimeMs().has_value());
+    std::uint32_t watched = 0;
+    while (city.sensors[watched].kind != cityops::engine::SensorKind::AirQuality) ++watched;
+    jobs->watchSensor(watched);
+    Simulator simulator(city, scenario);
+    const std::uint64_t pushed = pushScenario(*jobs, simulator, scenario.startTimeMs + 40 * kMinute);
+    QCOMPARE(pushed, pipeline.events);
+    jobs->finish();
+
+    std::vector<cityops::engine::Alert> alerts;
+    jobs->drainAlerts(alerts);
+    QCOMPARE(countRule(alerts, cityops::engine::AlertRule::Co2High), pipeline.co2Alerts);
+    std::vector<cityops::engine::WindowAggregate> aggregates;
+    jobs->drainAggregates(aggregates);
+    QCOMPARE(static_cast<std::uint64_t>(aggregates.size()), pipeline.aggregates);
+    for (const auto& a : aggregates) {
+        QCOMPARE(a.windowEndMs - a.windowStartMs, 5 * kMinute);
+        QVERIFY(a.sensorId < city.sensors.size());
+        QCOMPARE(a.locationId, city.sensors[a.sensorId].districtId);
+        QVERIFY(a.count > 0 && a.min <= a.average() && a.average() <= a.max);
+    }
+    std::vector<cityops::engine::Reading> readings;
+    jobs->drainWatched(readings);
+    QVERIFY(!readings.empty());
+    for (const auto& r : readings) QCOMPARE(r.sensorId, watched);
+    QVERIFY(!std::isnan(jobs->latest().value(watched)));
+    QVERIFY(jobs->latest().version() > 0);
+
+    const cityops::engine::stream::JobMetrics m = jobs->metrics();
+    QCOMPARE(m.eventsIn, pipeline.events);
+    QCOMPARE(m.deadLetters, std::uint64_t{0});
+    QCOMPARE(m.checkpoints.completed, std::uint64_t{0});
+    QVERIFY(!jobs->checkpoint().ok());  // no data directory, no checkpoints
+}
+
+//! Fire in Podil: the emergency pattern (an emergency event followed by heat or smoke at the same
+//! location) reaches the console's alert queue next to the CO2 rule.
+void TestHeadless::liveJobsRaiseEmergencyConfirmed() {
+    const Scenario scenario = builtin("fire-podil");
+    const City city = generateDemoCity(scenario.seed, scenario.sensorCount);
+    auto jobs = startLiveJobs(city, scenario);
+    QVERIFY(jobs);
+    Simulator simulator(city, scenario);
+    pushScenario(*jobs, simulator, scenario.startTimeMs + 30 * kMinute);
+    jobs->sync();
+    std::vector<cityops::engine::Alert> alerts;
+    jobs->drainAlerts(alerts);
+    QVERIFY2(countRule(alerts, cityops::engine::AlertRule::EmergencyConfirmed) > 0,
+             qPrintable(QString::number(alerts.size())));
+    for (const auto& a : alerts) QVERIFY(a.sensorId < city.sensors.size());
+}
+
+//! With a data directory the console's jobs store their results and checkpoint the simulated time
+//! they covered; started again on it they resume there (the runner skips what was processed).
+void TestHeadless::liveJobsCheckpointAndResume() {
+    const Scenario scenario = builtin("co2-episode");
+    const City city = generateDemoCity(scenario.seed, scenario.sensorCount);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::int64_t until = scenario.startTimeMs + 20 * kMinute;
+    std::uint64_t pushed = 0;
+    {
+        auto jobs = startLiveJobs(city, scenario, dir.path().toStdString());
+        QVERIFY(jobs);
+        QVERIFY(jobs->durable());
+        QVERIFY(!jobs->resumeTimeMs().has_value());
+        Simulator simulator(city, scenario);
+        pushed = pushScenario(*jobs, simulator, until);
+        const auto id = jobs->checkpoint();
+        QVERIFY2(id.ok(), id.ok() ? "" : id.error().c_str());
+        const cityops::engine::stream::JobMetrics m = jobs->metrics();
+        QCOMPARE(m.checkpoints.completed, std::uint64_t{1});
+        QVERIFY(m.checkpoints.ageMs >= 0);
+    }
+    // Exactly once: the checkpoint committed every enriched reading pushed before it.
+    QCOMPARE(storedReadings(dir.path().toStdString()), pushed);
+
+    auto again = startLiveJobs(city, scenario, dir.path().toStdString());
+    QVERIFY(again);
+    QCOMPARE(again->resumeTimeMs(), std::optional<std::int64_t>(until));
+    // Another scenario on the same directory has its own checkpoint history.
+    auto other = startLiveJobs(city, builtin("quiet-day"), dir.path().toStdString());
+    QVERIFY(other);
+    QVERIFY(!other->resumeTimeMs().has_value());
+}
+
+//! retail-rush: the headless run also runs the receipts stream (top 5 stores per 10 s, receipts over
+//! 500 UAH, popular items per category) and prints its results; other scenarios do not.
+void TestHeadless::retailRushRunsTheReceiptsStream() {
+    const Scenario scenario = builtin("retail-rush");
+    QVERIFY(hasRetailIncidents(scenario));
+    QVERIFY(!hasRetailIncidents(builtin("co2-episode")));
+    const City city = generateDemoCity(scenario.seed, scenario.sensorCount);
+    constexpr std::int64_t kDurationMs = 90 * kMinute;  // covers the first rush (30 min .. 1 h 30)
+    const RunSummary summary = runOnTwoWorkers(city, scenario, kDurationMs);
+    QVERIFY(summary.receipts.has_value());
+    const ReceiptsRunSummary& r = *summary.receipts;
+    QCOMPARE(r.stores, std::uint64_t{3} * city.districts.size());
+    QVERIFY(r.receipts > 0);
+    QVERIFY(r.items >= r.receipts);
+    QVERIFY(r.topStoreWindows > 0);
+    QVERIFY(r.topStoreWindows <= static_cast<std::uint64_t>(kDurationMs / 10'000));
+    QVERIFY(r.bigReceipts > 0);
+    QVERIFY(r.bigReceipts < r.receipts);
+    QVERIFY(r.maxReceiptUah > 500.0);
+    QVERIFY(r.popularItemWindows >= r.topStoreWindows);
+    QVERIFY(!r.topStore.empty());
+    QVERIFY(!r.topCategory.empty());
+    QCOMPARE(r.dropped, std::uint64_t{0});
+    // The sale is in Shevchenkivskyi: its stores lead most often.
+    QVERIFY2(r.topStore.find("Shevchenkivskyi") != std::string::npos, r.topStore.c_str());
+    const std::string text = formatSummary(summary);
+    QVERIFY(text.find("receipts: " + std::to_string(r.receipts) + "\n") != std::string::npos);
+    QVERIFY(text.find("top_stores_windows: ") != std::string::npos);
+    QVERIFY(text.find("big_receipts: ") != std::string::npos);
+    QVERIFY(text.find("popular_items_windows: ") != std::string::npos);
+
+    QVERIFY(!runOnTwoWorkers(city, builtin("co2-episode"), 5 * kMinute).receipts.has_value());
+}
 
 //! The design's jobs run from the event log into the store (and the archive) raise the same CO2
 //! alerts as the first-slice pipeline, store every reading once, archive every record with a valid
@@ -40,10 +231,7 @@ private slots:
 void TestHeadless::durableJobsRunMatchesThePipeline() {
     const Scenario scenario = builtin("co2-episode");
     const City city = generateDemoCity(scenario.seed, scenario.sensorCount);
-    RunOptions pipelineOptions;
-    pipelineOptions.durationMs = 40 * kMinute;
-    pipelineOptions.workers = 2;
-    const RunSummary pipeline = runHeadless(city, scenario, pipelineOptions);
+    const RunSummary pipeline = runOnTwoWorkers(city, scenario, 40 * kMinute);
 
     QTemporaryDir dir;
     QVERIFY(dir.isValid());

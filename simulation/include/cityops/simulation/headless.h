@@ -2,10 +2,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "cityops/engine/stream_pipeline.h"
 #include "cityops/simulation/city.h"
+#include "cityops/simulation/receipt_run.h"
 #include "cityops/simulation/scenario.h"
 
 namespace cityops::simulation {
@@ -18,7 +20,8 @@ struct RunOptions {
     std::int64_t stepMs = 1'000;        //!< simulated time handed to the engine per batch
 };
 
-//! What a headless run prints: events, alerts by rule, throughput.
+//! What a headless run prints: events, alerts by rule, throughput, and for scenarios with
+//! retail_rush incidents the receipts stream's results.
 struct RunSummary {
     std::string scenario;
     std::uint64_t events = 0;
@@ -30,6 +33,8 @@ struct RunSummary {
     double wallSeconds = 0.0;
     double eventsPerSecond = 0.0;
     bool cancelled = false;
+    //! Set when the scenario has retail_rush incidents: the receipts stream over the same duration.
+    std::optional<ReceiptsRunSummary> receipts;
 };
 
 //! Runs simulator → engine for options.durationMs of simulated time without a window.

@@ -6,18 +6,23 @@
 
 #include "cityops/engine/stream_pipeline.h"
 #include "cityops/simulation/city.h"
+#include "cityops/simulation/live_jobs.h"
 #include "cityops/simulation/scenario.h"
 
 namespace cityops::simulation {
 
-//! Drives a Simulator into a StreamPipeline on its own thread, paced against the wall clock at a
-//! chosen speed (simulated seconds per real second). The console uses it for the live view.
+//! Drives a Simulator into the engine on its own thread, paced against the wall clock at a chosen
+//! speed (simulated seconds per real second). The console uses it with LiveJobs (the design's jobs
+//! on the general stream runtime); the first-slice StreamPipeline is still accepted.
 //!
 //! Thread-safety: start/stop/setSpeed/setPaused and the getters may be called from any thread.
-//! While running, the runner's thread is the pipeline's source thread (it calls push()); after
-//! stop() returns, the caller may call the pipeline's sync()/finish() itself.
+//! While running, the runner's thread is the engine's source thread (it calls push()); after
+//! stop() returns, the caller may call the engine's source-side functions (checkpoint, finish) itself.
 class LiveRunner {
 public:
+    //! Feeds the city jobs. When they resumed from a checkpoint, the simulator first runs (without
+    //! pushing) to the checkpoint's simulated time, so nothing is counted twice.
+    LiveRunner(const City& city, const Scenario& scenario, LiveJobs& jobs);
     LiveRunner(const City& city, const Scenario& scenario, engine::StreamPipeline& pipeline);
     ~LiveRunner();  //!< stops and joins
     LiveRunner(const LiveRunner&) = delete;
@@ -31,6 +36,8 @@ public:
     bool paused() const;
     //! Current simulated time, ms since epoch.
     std::int64_t simTimeMs() const;
+    //! True once the runner thread has caught up with a restored checkpoint (at once without one).
+    bool resumed() const;
     //! Readings handed to the engine so far.
     std::uint64_t eventsProduced() const;
 
