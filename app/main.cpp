@@ -20,6 +20,7 @@
 #include "cityops/simulation/scenario.h"
 #include "cityops/widgets/main_window.h"
 #include "analyze_command.h"
+#include "audit_command.h"
 #include "cli_options.h"
 #include "cityops_version.h"
 
@@ -134,6 +135,9 @@ int main(int argc, char** argv) {
     for (int i = 0; i < argc; ++i) arguments << QString::fromLocal8Bit(argv[i]);
     if (arguments.size() > 1 && arguments[1] == QLatin1String("analyze")) {
         return cityops::app::runAnalyzeCommand(arguments);
+    }
+    if (arguments.size() > 1 && arguments[1] == QLatin1String("audit")) {
+        return cityops::app::runAuditCommand(arguments);
     }
     const auto parsed = cityops::app::parseCommandLine(arguments);
     if (!parsed.options) {
