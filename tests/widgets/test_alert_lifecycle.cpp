@@ -251,6 +251,7 @@ private slots:
         QCOMPARE(panel.proxy().rowCount(), 2);
         severity->setCurrentIndex(0);
 
+        QCOMPARE(q.workflow.acknowledge(2), QString());
         QCOMPARE(q.workflow.resolve(2, QStringLiteral("Duplicate")), QString());
         QVERIFY(q.workflow.acknowledge(2).contains(QStringLiteral("it is closed")));
         QCOMPARE(panel.proxy().rowCount(), 2);  // "Open" hides the resolved one
