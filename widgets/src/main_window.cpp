@@ -16,6 +16,9 @@
 #include "cityops/maps/map_view.h"
 #include "cityops/widgets/alert_model.h"
 #include "cityops/widgets/alert_panel.h"
+#include "cityops/widgets/alert_workflow.h"
+#include "cityops/connectors/audit/audit_log.h"
+#include "cityops/engine/storage/storage.h"
 #include "cityops/widgets/frame_probe.h"
 #include "cityops/widgets/layer_panel.h"
 #include "cityops/widgets/live_chart_panel.h"
@@ -30,21 +33,21 @@ namespace {
 const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
 const QString kStateKey = QStringLiteral("mainWindow/state");
 constexpr int kStateVersion = 1;
-constexpr qint64 kBeepIntervalMs = 2000;
 constexpr int kStatusFrameEvery = 30;  //!< frames between refreshes of the frame-time read-out
 
 }  // namespace
 
 MainWindow::MainWindow(const simulation::City& city, const simulation::Scenario& scenario,
-                       engine::StreamPipeline& pipeline, simulation::LiveRunner& runner, QWidget* parent)
+                       simulation::LiveJobs& jobs, simulation::LiveRunner& runner, QWidget* parent)
     : QMainWindow(parent),
       m_city(city),
       m_scenario(scenario),
-      m_pipeline(pipeline),
+      m_jobs(jobs),
       m_runner(runner),
       m_map(new maps::MapView(this)),
       m_alertModel(new AlertModel(city, this)),
       m_alertPanel(new AlertPanel(*m_alertModel)),
+      m_workflow(new AlertWorkflow(*m_alertModel, this)),
       m_chart(new LiveChartPanel(city)),
       m_settings(new ConsoleSettings(this)),
       m_layerPanel(new LayerPanel(*m_settings)),
@@ -60,15 +63,22 @@ MainWindow::MainWindow(const simulation::City& city, const simulation::Scenario&
     m_map->setCity(city);
     setCentralWidget(m_map);
     m_chart->setObjectName(QStringLiteral("liveChartPanel"));
-    m_chart->setCo2Threshold(pipeline.config().co2ThresholdPpm);
+    m_chart->setCo2Threshold(jobs.co2ThresholdPpm());
     m_alertPanel->setObjectName(QStringLiteral("alertPanel"));
+    m_alertPanel->setWorkflow(m_workflow);
+    openAlertStores();
+    m_workflow->start();
     m_layerPanel->setObjectName(QStringLiteral("layerPanel"));
 
     createDocks();
     m_wallMode = new WallMode(*this, *m_map, *m_chartDock, this);
     m_wallMode->setIncidentDistrict(incidentDistrict());
     createMenus();
-    m_status = new StatusIndicators(*statusBar(), tr("Embedded simulator"), this);
+    const QString source = jobs.durable() ? tr("Embedded simulator, data in %1")
+                                                .arg(QString::fromStdString(jobs.dataDir().string()))
+                                          : tr("Embedded simulator");
+    m_status = new StatusIndicators(*statusBar(), source, this);
+    m_status->setCheckpointsEnabled(jobs.durable());
     m_defaultState = saveState(kStateVersion);
     restoreSettings();
 
@@ -85,8 +95,26 @@ MainWindow::MainWindow(const simulation::City& city, const simulation::Scenario&
     m_probe->start();
 }
 
+void MainWindow::openAlertStores() {
+    if (!m_jobs.durable()) return;
+    engine::storage::StorageOptions options;
+    options.path = m_jobs.dataDir() / "cityops.db";
+    if (auto storage = engine::storage::Storage::open(options)) {
+        m_alertStorage = std::move(*storage);
+        m_workflow->setStorage(m_alertStorage.get());
+    } else {
+        statusBar()->showMessage(tr("Alert actions are not stored: %1").arg(QString::fromStdString(storage.error().message)));
+    }
+    if (auto log = connectors::audit::AuditLog::open(m_jobs.dataDir())) {
+        m_auditLog = std::move(*log);
+        m_workflow->setAuditLog(m_auditLog.get());
+    } else {
+        statusBar()->showMessage(tr("Operator actions are not audited: %1").arg(QString::fromStdString(log.error())));
+    }
+}
+
 MainWindow::~MainWindow() {
-    m_pipeline.watchSensor(engine::StreamPipeline::kNoSensor);
+    m_jobs.watchSensor(simulation::LiveJobs::kNoSensor);
 }
 
 void MainWindow::createDocks() {
@@ -168,10 +196,7 @@ std::optional<std::uint32_t> MainWindow::initialSensor() const {
 void MainWindow::selectSensor(std::uint32_t sensorId) {
     if (sensorId >= m_city.sensors.size()) return;
     m_selected = sensorId;
-    m_pipeline.watchSensor(sensorId);
-    m_watchedBuffer.clear();
-    m_pipeline.drainWatched(m_watchedBuffer);  // readings of the previous sensor
-    m_watchedBuffer.clear();
+    m_jobs.watchSensor(sensorId);  // drops what was kept of the previous sensor
     m_chart->setSensor(sensorId);
     m_map->setSelectedSensor(sensorId);
 }
@@ -226,8 +251,10 @@ void MainWindow::applySetting(ConsoleSettings::Key key) {
                     m_map->setLayerVisible(layer, m_settings->layerVisible(layer));
             }
             break;
-        case Key::Language:    // read by app/main.cpp at start: takes effect after a restart
-        case Key::AlertSound:  // read when alerts arrive
+        case Key::Language:  // read by app/main.cpp at start: takes effect after a restart
+            break;
+        case Key::AlertSound:
+            m_workflow->setBeepEnabled(m_settings->alertSound());
             break;
     }
     emit settingApplied(key);
@@ -257,29 +284,24 @@ void MainWindow::processFrame() {
     QElapsedTimer clock;
     clock.start();
     m_alertBuffer.clear();
-    m_pipeline.drainAlerts(m_alertBuffer);
+    m_jobs.drainAlerts(m_alertBuffer);
     if (!m_alertBuffer.empty()) {
-        m_alertModel->appendAlerts(m_alertBuffer);
+        m_workflow->appendAlerts(m_alertBuffer);
         for (const engine::Alert& alert : m_alertBuffer) m_map->addAlert({alert.sensorId, alert.severity});
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        if (m_settings->alertSound() && (m_lastBeepMs < 0 || now - m_lastBeepMs >= kBeepIntervalMs)) {
-            QApplication::beep();
-            m_lastBeepMs = now;
-        }
     }
 
     m_aggregateBuffer.clear();
-    m_pipeline.drainAggregates(m_aggregateBuffer);
+    m_jobs.drainAggregates(m_aggregateBuffer);
     m_chart->appendAggregates(m_aggregateBuffer);
     if (m_districtAverages.add(m_aggregateBuffer)) m_map->setDistrictValues(m_districtAverages.means());
 
     m_watchedBuffer.clear();
-    m_pipeline.drainWatched(m_watchedBuffer);
+    m_jobs.drainWatched(m_watchedBuffer);
     m_chart->appendReadings(m_watchedBuffer);
 
-    m_map->updateValues(m_pipeline.latest());
+    m_map->updateValues(m_jobs.latest());
     m_chart->flush();
-    m_status->update(m_runner.simTimeMs(), m_pipeline.metrics(), m_alertModel->rowCount());
+    m_status->update(m_runner.simTimeMs(), m_jobs.metrics(), m_alertModel->rowCount());
 
     // The map paints after this returns; its last paint is counted with the frame that follows it.
     double frameMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;

@@ -3,15 +3,16 @@
 #include <QByteArray>
 #include <QMainWindow>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
 #include "cityops/engine/alert.h"
 #include "cityops/engine/reading.h"
-#include "cityops/engine/stream_pipeline.h"
 #include "cityops/engine/window_aggregate.h"
 #include "cityops/maps/district_averages.h"
 #include "cityops/simulation/city.h"
+#include "cityops/simulation/live_jobs.h"
 #include "cityops/simulation/live_runner.h"
 #include "cityops/simulation/scenario.h"
 #include "cityops/widgets/console_settings.h"
@@ -27,10 +28,18 @@ namespace cityops::maps {
 class MapView;
 }
 
+namespace cityops::engine::storage {
+class Storage;
+}
+namespace cityops::connectors::audit {
+class AuditLog;
+}
+
 namespace cityops::widgets {
 
 class AlertModel;
 class AlertPanel;
+class AlertWorkflow;
 class FrameProbe;
 class LayerPanel;
 class LiveChartPanel;
@@ -38,8 +47,8 @@ class StatusIndicators;
 class WallMode;
 
 //! The console window: the map in the centre, the live chart, the alert list and the map layers in
-//! docks, and a frame timer (ConsoleSettings frame rate, 30 Hz by default) that drains the pipeline's
-//! result queues into them in batches. Settings (theme, layers, frame rate, ...) are applied live as
+//! docks, and a frame timer (ConsoleSettings frame rate, 30 Hz by default) that drains the city
+//! jobs' result queues (LiveJobs: the general stream runtime) into them in batches, never per event. Settings (theme, layers, frame rate, ...) are applied live as
 //! they change; wall mode (F11) shows the views full screen in turn.
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -48,11 +57,11 @@ public:
     //! Simulation speed choices offered in the Simulation menu.
     static constexpr double kSpeeds[] = {1.0, 10.0, 60.0, 600.0};
 
-    MainWindow(const simulation::City& city, const simulation::Scenario& scenario, engine::StreamPipeline& pipeline,
+    MainWindow(const simulation::City& city, const simulation::Scenario& scenario, simulation::LiveJobs& jobs,
                simulation::LiveRunner& runner, QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    //! Watches a sensor: chart reset, map highlight, pipeline.watchSensor().
+    //! Watches a sensor: chart reset, map highlight, jobs.watchSensor().
     void selectSensor(std::uint32_t sensorId);
     std::optional<std::uint32_t> selectedSensor() const { return m_selected; }
     //! The sensor selected at start: the first air-quality sensor of the scenario's incident district
@@ -62,6 +71,7 @@ public:
     maps::MapView& mapView() const { return *m_map; }
     AlertModel& alertModel() const { return *m_alertModel; }
     AlertPanel& alertPanel() const { return *m_alertPanel; }
+    AlertWorkflow& alertWorkflow() const { return *m_workflow; }
     LiveChartPanel& chartPanel() const { return *m_chart; }
     QDockWidget& chartDock() const { return *m_chartDock; }
     QDockWidget& alertDock() const { return *m_alertDock; }
@@ -71,6 +81,7 @@ public:
     //! Frame time and event-loop stall statistics (status bar tool tip, benchmarks).
     FrameProbe& frameProbe() const { return *m_probe; }
     WallMode& wallMode() const { return *m_wallMode; }
+    StatusIndicators& statusIndicators() const { return *m_status; }
     //! The district of the scenario's first CO2 episode, else of its first district-bound incident.
     std::optional<std::size_t> incidentDistrict() const;
 
@@ -80,7 +91,7 @@ public:
     //! Opens File → Settings… (window-modal, non-blocking) and returns the dialog.
     QDialog* openSettingsDialog();
 
-    //! Drains the pipeline once and refreshes every view (what the frame timer calls).
+    //! Drains the jobs' outputs once and refreshes every view (what the frame timer calls).
     void processFrame();
     void resetLayout();
 
@@ -102,15 +113,20 @@ private:
     void restoreSettings();
     void saveSettings() const;
     void onAlertActivated(quint64 alertId, quint32 sensorId);
+    void openAlertStores();
 
     const simulation::City& m_city;
     const simulation::Scenario& m_scenario;
-    engine::StreamPipeline& m_pipeline;
+    simulation::LiveJobs& m_jobs;
     simulation::LiveRunner& m_runner;
 
     maps::MapView* m_map;
     AlertModel* m_alertModel;
     AlertPanel* m_alertPanel;
+    AlertWorkflow* m_workflow;
+    //! With a data directory: operator actions persist to cityops.db and audit.db (else in memory only).
+    std::unique_ptr<engine::storage::Storage> m_alertStorage;
+    std::unique_ptr<connectors::audit::AuditLog> m_auditLog;
     LiveChartPanel* m_chart;
     QDockWidget* m_chartDock = nullptr;
     QDockWidget* m_alertDock = nullptr;
@@ -125,7 +141,6 @@ private:
     maps::DistrictAverages m_districtAverages;
     std::uint64_t m_mapPaintsSeen = 0;
     std::uint64_t m_frames = 0;
-    qint64 m_lastBeepMs = -1;
     QByteArray m_defaultState;
     std::optional<std::uint32_t> m_selected;
 
