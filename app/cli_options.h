@@ -22,7 +22,7 @@ struct CliOptions {
     std::optional<std::uint64_t> seed;
     std::optional<std::uint32_t> sensors;
     int workers = 0;
-    QString dataDir;  //!< headless: run the design's jobs durably in this directory (log + store)
+    QString dataDir;  //!< run the design's jobs durably in this directory (headless: log + store; console: store)
     std::int64_t checkpointIntervalMs = 30'000;
     QString screenshotPath;
     double screenshotAfterSeconds = 8.0;

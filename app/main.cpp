@@ -12,14 +12,16 @@
 #include <cstdio>
 #include <variant>
 
-#include "cityops/engine/stream_pipeline.h"
 #include "cityops/simulation/city.h"
 #include "cityops/simulation/headless.h"
 #include "cityops/simulation/headless_jobs.h"
+#include "cityops/simulation/live_jobs.h"
 #include "cityops/simulation/live_runner.h"
+#include "cityops/simulation/receipt_run.h"
 #include "cityops/simulation/scenario.h"
 #include "cityops/widgets/main_window.h"
 #include "analyze_command.h"
+#include "batch_command.h"
 #include "audit_command.h"
 #include "cli_options.h"
 #include "cityops_version.h"
@@ -66,6 +68,11 @@ int runHeadlessMode(const CliOptions& o, const sim::Scenario& scenario) {
             return 1;
         }
         std::fputs(sim::formatJobsSummary(*summary).c_str(), stdout);
+        if (sim::hasRetailIncidents(scenario) && !summary->cancelled) {
+            const sim::ReceiptsRunSummary receipts =
+                sim::runReceiptJobs(city, scenario, jobs.durationMs, o.workers, &g_cancel);
+            std::fputs(sim::formatReceiptsSummary(receipts).c_str(), stdout);
+        }
         std::fflush(stdout);
         return summary->cancelled ? 130 : 0;
     }
@@ -100,14 +107,20 @@ int runConsole(int argc, char** argv, const CliOptions& o, const sim::Scenario& 
     installTranslator(app, o, settings);
 
     const sim::City city = sim::generateDemoCity(scenario.seed, scenario.sensorCount);
-    engine::PipelineConfig config;
-    config.workers = o.workers;
-    config.sensorCount = static_cast<std::uint32_t>(city.sensors.size());
-    engine::StreamPipeline pipeline(config);
-    sim::LiveRunner runner(city, scenario, pipeline);
+    sim::LiveJobsOptions jobsOptions;
+    jobsOptions.dataDir = o.dataDir.toStdString();
+    jobsOptions.workers = o.workers;
+    jobsOptions.checkpointIntervalMs = o.checkpointIntervalMs;
+    auto started = sim::LiveJobs::start(city, scenario, jobsOptions);
+    if (!started) {
+        printLine(stderr, QStringLiteral("cityops: %1").arg(QString::fromStdString(started.error())));
+        return 1;
+    }
+    sim::LiveJobs& jobs = **started;
+    sim::LiveRunner runner(city, scenario, jobs);
     runner.setSpeed(o.speed == 0.0 ? 600.0 : o.speed);
 
-    cityops::widgets::MainWindow window(city, scenario, pipeline, runner);
+    cityops::widgets::MainWindow window(city, scenario, jobs, runner);
     window.show();
     runner.start();
 
@@ -121,6 +134,13 @@ int runConsole(int argc, char** argv, const CliOptions& o, const sim::Scenario& 
     }
     const int rc = QApplication::exec();
     runner.stop();
+    if (jobs.durable()) {
+        // The next start on this data directory resumes from here.
+        if (auto taken = jobs.checkpoint(); !taken) {
+            printLine(stderr, QStringLiteral("cityops: last checkpoint failed: %1")
+                                  .arg(QString::fromStdString(taken.error())));
+        }
+    }
     return rc;
 }
 
@@ -135,6 +155,9 @@ int main(int argc, char** argv) {
     for (int i = 0; i < argc; ++i) arguments << QString::fromLocal8Bit(argv[i]);
     if (arguments.size() > 1 && arguments[1] == QLatin1String("analyze")) {
         return cityops::app::runAnalyzeCommand(arguments);
+    }
+    if (arguments.size() > 1 && arguments[1] == QLatin1String("batch")) {
+        return cityops::app::runBatchCommand(arguments);
     }
     if (arguments.size() > 1 && arguments[1] == QLatin1String("audit")) {
         return cityops::app::runAuditCommand(arguments);

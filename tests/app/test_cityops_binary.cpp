@@ -168,6 +168,40 @@ private slots:
         QVERIFY2(!image.isNull(), qPrintable(r.err));
         QVERIFY(image.width() > 400 && image.height() > 300);
     }
+
+    //! The console with --data-dir runs its jobs durably: the store appears and the last checkpoint
+    //! on quit succeeds.
+    void offscreenConsoleWithDataDirStoresResults() {
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("shot.png"));
+        const QString data = dir.filePath(QStringLiteral("data"));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
+        const Run r = run({QStringLiteral("--scenario"), QStringLiteral("co2-episode"), QStringLiteral("--speed"),
+                           QStringLiteral("600"), QStringLiteral("--data-dir"), data,
+                           QStringLiteral("--checkpoint-interval"), QStringLiteral("500ms"), QStringLiteral("--screenshot"),
+                           png, QStringLiteral("--screenshot-after"), QStringLiteral("2")},
+                          env);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(!r.err.contains(QStringLiteral("checkpoint failed")), qPrintable(r.err));
+        QVERIFY(QFileInfo(data + QStringLiteral("/cityops.db")).size() > 0);
+    }
+
+    //! retail-rush also runs the receipts stream and prints its results.
+    void retailRushPrintsTheReceiptsResults() {
+        const Run r = run({QStringLiteral("--headless"), QStringLiteral("--scenario"), QStringLiteral("retail-rush"),
+                           QStringLiteral("--duration"), QStringLiteral("90m"), QStringLiteral("--speed"),
+                           QStringLiteral("max")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(summaryValue(r.out, QStringLiteral("receipts")) > 0, qPrintable(r.out + r.err));
+        QVERIFY(summaryValue(r.out, QStringLiteral("receipt_items")) >= summaryValue(r.out, QStringLiteral("receipts")));
+        QVERIFY(summaryValue(r.out, QStringLiteral("top_stores_windows")) > 0);
+        QVERIFY(summaryValue(r.out, QStringLiteral("big_receipts")) > 0);
+        QVERIFY(summaryValue(r.out, QStringLiteral("popular_items_windows")) > 0);
+        QVERIFY2(r.out.contains(QStringLiteral("top_store: Store-Shevchenkivskyi")), qPrintable(r.out));
+        QCOMPARE(summaryValue(r.out, QStringLiteral("receipts_results_dropped")), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCityopsBinary)

@@ -12,7 +12,7 @@
 #include <QtTest>
 #include <variant>
 
-#include "cityops/engine/stream_pipeline.h"
+#include "cityops/simulation/live_jobs.h"
 #include "cityops/maps/map_view.h"
 #include "cityops/simulation/city.h"
 #include "cityops/simulation/live_runner.h"
@@ -26,6 +26,7 @@
 #include "cityops/widgets/main_window.h"
 #include "console_fixture.h"
 #include "cityops/widgets/settings_dialog.h"
+#include "cityops/widgets/status_indicators.h"
 #include "cityops/widgets/theme.h"
 #include "cityops/widgets/wall_mode.h"
 
@@ -141,7 +142,7 @@ private slots:
         QVERIFY(widgets::themePalette(widgets::Theme::Dark).color(QPalette::Window) !=
                 widgets::themePalette(widgets::Theme::Light).color(QPalette::Window));
         Console console(m_scenario);
-        MainWindow window(console.city, console.scenario, console.pipeline, console.runner);
+        MainWindow window(console.city, console.scenario, console.jobs, console.runner);
         QCOMPARE(window.appliedTheme(), widgets::Theme::Dark);
         const QColor darkWindow = window.palette().color(QPalette::Window);
         QCOMPARE(darkWindow, widgets::themePalette(widgets::Theme::Dark).color(QPalette::Window));
@@ -174,7 +175,7 @@ private slots:
         dialog->reject();
 
         // A new window starts in the remembered theme.
-        MainWindow second(console.city, console.scenario, console.pipeline, console.runner);
+        MainWindow second(console.city, console.scenario, console.jobs, console.runner);
         QCOMPARE(second.appliedTheme(), widgets::Theme::Light);
         auto* secondLight = second.findChild<QAction*>(QStringLiteral("themeAction_light"));
         QVERIFY(secondLight && secondLight->isChecked());
@@ -182,7 +183,7 @@ private slots:
 
     void shortcutsTriggerTheirActions() {
         Console console(m_scenario);
-        MainWindow window(console.city, console.scenario, console.pipeline, console.runner);
+        MainWindow window(console.city, console.scenario, console.jobs, console.runner);
         window.show();
         window.activateWindow();
         QVERIFY(QTest::qWaitForWindowActive(&window));
@@ -250,7 +251,7 @@ private slots:
     void layerPanelTogglesAndRemembers() {
         Console console(m_scenario);
         {
-            MainWindow window(console.city, console.scenario, console.pipeline, console.runner);
+            MainWindow window(console.city, console.scenario, console.jobs, console.runner);
             widgets::MapLayerModel& model = window.layerPanel().model();
             QCOMPARE(model.rowCount(), maps::kMapLayerCount);
             const QModelIndex heat = model.indexOf(maps::MapLayer::HeatMap);
@@ -266,7 +267,7 @@ private slots:
                      Qt::Unchecked);
             QVERIFY(!window.mapView().isLayerVisible(maps::MapLayer::Alerts));
         }
-        MainWindow window(console.city, console.scenario, console.pipeline, console.runner);
+        MainWindow window(console.city, console.scenario, console.jobs, console.runner);
         QVERIFY(!window.mapView().isLayerVisible(maps::MapLayer::HeatMap));
         QVERIFY(!window.mapView().isLayerVisible(maps::MapLayer::Alerts));
         QVERIFY(window.mapView().isLayerVisible(maps::MapLayer::Sensors));
@@ -293,9 +294,70 @@ private slots:
         QCOMPARE(window.total(), std::size_t{200});
     }
 
+    //! The status bar reads the stream runtime's metrics once per frame: a non-zero event rate, the
+    //! watermark lag, late and dead-letter counts, and "Checkpoint: off" without a data directory.
+    void statusBarShowsTheRuntimeMetrics() {
+        Console console(m_scenario);
+        console.runner.setSpeed(600.0);
+        MainWindow window(console.city, console.scenario, console.jobs, console.runner);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto* source = window.findChild<QLabel*>(QStringLiteral("statusSource"));
+        auto* rate = window.findChild<QLabel*>(QStringLiteral("statusRate"));
+        auto* lag = window.findChild<QLabel*>(QStringLiteral("statusLag"));
+        auto* checkpoint = window.findChild<QLabel*>(QStringLiteral("statusCheckpoint"));
+        auto* late = window.findChild<QLabel*>(QStringLiteral("statusLate"));
+        QVERIFY(source && rate && lag && checkpoint && late);
+        QVERIFY(source->text().contains(QStringLiteral("Embedded simulator")));
+        console.runner.start();
+        QTRY_VERIFY_WITH_TIMEOUT(window.statusIndicators().eventsPerSecond() > 0.0, kEventualMs);
+        QVERIFY(!rate->text().startsWith(QLatin1Char('0')));
+        QTRY_VERIFY_WITH_TIMEOUT(console.jobs.metrics().eventsIn > 0, kEventualMs);
+        QTRY_VERIFY_WITH_TIMEOUT(window.statusIndicators().watermarkLagMs() > 0, kEventualMs);
+        QVERIFY(lag->text().startsWith(QStringLiteral("Watermark lag: ")));
+        QCOMPARE(checkpoint->text(), QStringLiteral("Checkpoint: off"));
+        QCOMPARE(window.statusIndicators().checkpointAgeMs(), std::int64_t{-1});
+        QVERIFY(late->text().contains(QStringLiteral("Dead letters: 0")));
+        console.runner.stop();
+    }
+
+    //! With a data directory the console checkpoints as it runs (the status bar shows the age of the
+    //! last checkpoint), and a console started again on the directory resumes from it.
+    void dataDirectoryCheckpointsAndResumes() {
+        QTemporaryDir data;
+        QVERIFY(data.isValid());
+        std::int64_t covered = 0;
+        {
+            Console console(m_scenario, data.path().toStdString(), 200);
+            console.runner.setSpeed(600.0);
+            MainWindow window(console.city, console.scenario, console.jobs, console.runner);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            auto* source = window.findChild<QLabel*>(QStringLiteral("statusSource"));
+            QVERIFY(source && source->text().contains(data.path()));
+            console.runner.start();
+            QTRY_VERIFY_WITH_TIMEOUT(console.jobs.metrics().checkpoints.completed >= 2, kEventualMs);
+            QTRY_VERIFY_WITH_TIMEOUT(window.statusIndicators().checkpointAgeMs() >= 0, kEventualMs);
+            auto* checkpoint = window.findChild<QLabel*>(QStringLiteral("statusCheckpoint"));
+            QVERIFY(checkpoint && checkpoint->text().contains(QStringLiteral("ago")));
+            console.runner.stop();
+            const auto last = console.jobs.checkpoint();  // what app/main.cpp does on quit
+            QVERIFY2(last.ok(), last.ok() ? "" : last.error().c_str());
+            covered = console.runner.simTimeMs();
+        }
+        Console again(m_scenario, data.path().toStdString(), 200);
+        QCOMPARE(again.jobs.resumeTimeMs(), std::optional<std::int64_t>(covered));
+        QVERIFY(covered > m_scenario.startTimeMs);
+        again.runner.setSpeed(1.0);
+        again.runner.start();
+        QTRY_VERIFY_WITH_TIMEOUT(again.runner.resumed(), kEventualMs);
+        QVERIFY(again.runner.simTimeMs() >= covered);
+        again.runner.stop();
+    }
+
     void frameProbeRecords() {
         Console console(m_scenario);
-        MainWindow window(console.city, console.scenario, console.pipeline, console.runner);
+        MainWindow window(console.city, console.scenario, console.jobs, console.runner);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         widgets::FrameProbe& probe = window.frameProbe();
@@ -322,7 +384,7 @@ private slots:
         big.sensorCount = 10'000;
         Console console(big);
         console.runner.setSpeed(600.0);
-        MainWindow window(console.city, console.scenario, console.pipeline, console.runner);
+        MainWindow window(console.city, console.scenario, console.jobs, console.runner);
         window.resize(1600, 1000);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -343,7 +405,7 @@ private slots:
 
     void wallModeEntersCyclesAndLeaves() {
         Console console(m_scenario);
-        MainWindow window(console.city, console.scenario, console.pipeline, console.runner);
+        MainWindow window(console.city, console.scenario, console.jobs, console.runner);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         const double zoom = window.mapView().zoom();

@@ -1,6 +1,6 @@
 #include <QtTest>
 
-#include "cityops/engine/stream_pipeline.h"
+#include "cityops/simulation/live_jobs.h"
 #include "cityops/widgets/live_chart_panel.h"
 
 using namespace cityops;
@@ -81,7 +81,7 @@ private slots:
         QVERIFY(chart.title().contains(QStringLiteral("TR-Podilskyi-001")));
         QVERIFY(chart.title().contains(QStringLiteral("km/h")));
 
-        chart.setSensor(engine::StreamPipeline::kNoSensor);
+        chart.setSensor(simulation::LiveJobs::kNoSensor);
         QVERIFY(!chart.sensor());
     }
 

@@ -8,7 +8,7 @@
 #include <memory>
 #include <variant>
 
-#include "cityops/engine/stream_pipeline.h"
+#include "cityops/simulation/live_jobs.h"
 #include "cityops/maps/map_view.h"
 #include "cityops/simulation/city.h"
 #include "cityops/simulation/live_runner.h"
@@ -29,7 +29,7 @@ constexpr int kEventualMs = 120'000;  //!< generous: the machine may be busy, an
 
 }  // namespace
 
-//! MainWindow on a real StreamPipeline and LiveRunner: alerts reach the model and map, the chart
+//! MainWindow on the real city jobs (LiveJobs) and LiveRunner: alerts reach the model and map, the chart
 //! follows the selected sensor, the menus drive the runner, and the layout survives a restart.
 class TestMainWindow : public QObject {
     Q_OBJECT
@@ -58,7 +58,7 @@ private slots:
     void liveDataReachesTheViews() {
         Console console(m_scenario);
         console.runner.setSpeed(600.0);
-        MainWindow window(console.city, console.scenario, console.pipeline, console.runner);
+        MainWindow window(console.city, console.scenario, console.jobs, console.runner);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
 
@@ -114,7 +114,7 @@ private slots:
 
     void menusDriveTheRunner() {
         Console console(m_scenario);
-        MainWindow window(console.city, console.scenario, console.pipeline, console.runner);
+        MainWindow window(console.city, console.scenario, console.jobs, console.runner);
         auto* speed60 = window.findChild<QAction*>(QStringLiteral("speedAction60"));
         auto* pause = window.findChild<QAction*>(QStringLiteral("pauseAction"));
         QVERIFY(speed60 && pause);
@@ -130,7 +130,7 @@ private slots:
     void layoutRoundTrips() {
         {
             Console console(m_scenario);
-            MainWindow window(console.city, console.scenario, console.pipeline, console.runner);
+            MainWindow window(console.city, console.scenario, console.jobs, console.runner);
             window.show();
             QVERIFY(QTest::qWaitForWindowExposed(&window));
             QCOMPARE(window.dockWidgetArea(&window.chartDock()), Qt::BottomDockWidgetArea);
@@ -140,7 +140,7 @@ private slots:
             window.close();
         }
         Console console(m_scenario);
-        MainWindow window(console.city, console.scenario, console.pipeline, console.runner);
+        MainWindow window(console.city, console.scenario, console.jobs, console.runner);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QCOMPARE(window.dockWidgetArea(&window.chartDock()), Qt::LeftDockWidgetArea);
@@ -152,6 +152,32 @@ private slots:
         QCOMPARE(window.dockWidgetArea(&window.chartDock()), Qt::BottomDockWidgetArea);
         QCOMPARE(window.dockWidgetArea(&window.alertDock()), Qt::RightDockWidgetArea);
         QVERIFY(!window.alertDock().isHidden());
+    }
+
+    //! The console runs the design's jobs: the emergency pattern of a fire (emergency event, then
+    //! heat or smoke at the same location) reaches the alert model and the map, next to CO2 alerts.
+    void emergencyAlertsReachTheModel() {
+        simulation::ScenarioResult result = simulation::loadScenario("fire-podil");
+        QVERIFY(std::holds_alternative<simulation::Scenario>(result));
+        Console console(std::get<simulation::Scenario>(result));
+        console.runner.setSpeed(600.0);
+        MainWindow window(console.city, console.scenario, console.jobs, console.runner);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        console.runner.start();
+        auto rowsOf = [&window](engine::AlertRule rule) {
+            int n = 0;
+            for (int row = 0; row < window.alertModel().rowCount(); ++row) {
+                n += window.alertModel().index(row, 0).data(widgets::AlertModel::RuleRole).toInt() ==
+                             static_cast<int>(rule)
+                         ? 1
+                         : 0;
+            }
+            return n;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(rowsOf(engine::AlertRule::EmergencyConfirmed) > 0, kEventualMs);
+        QVERIFY(window.mapView().alertMarkerCount() > 0);
+        console.runner.stop();
     }
 
 private:

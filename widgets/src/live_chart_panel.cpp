@@ -5,7 +5,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
-#include "cityops/engine/stream_pipeline.h"
+#include "cityops/simulation/live_jobs.h"
 
 namespace cityops::widgets {
 
@@ -127,7 +127,7 @@ QColor LiveChartPanel::plotBackground() const {
 void LiveChartPanel::setSensor(std::uint32_t sensorId) {
     m_raw->data()->clear();
     m_average->data()->clear();
-    if (sensorId == engine::StreamPipeline::kNoSensor || sensorId >= m_city.sensors.size()) {
+    if (sensorId == simulation::LiveJobs::kNoSensor || sensorId >= m_city.sensors.size()) {
         m_sensorId.reset();
         m_title->setText(tr("No sensor selected"));
         m_plot->yAxis->setLabel(QString());

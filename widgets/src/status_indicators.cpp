@@ -31,6 +31,8 @@ StatusIndicators::StatusIndicators(QStatusBar& statusBar, const QString& dataSou
       m_simTime(addLabel(statusBar, QStringLiteral("statusSimTime"), true)),
       m_rate(addLabel(statusBar, QStringLiteral("statusRate"), true)),
       m_lag(addLabel(statusBar, QStringLiteral("statusLag"), true)),
+      m_checkpoint(addLabel(statusBar, QStringLiteral("statusCheckpoint"), true)),
+      m_late(addLabel(statusBar, QStringLiteral("statusLate"), true)),
       m_alerts(addLabel(statusBar, QStringLiteral("statusAlerts"), true)),
       m_frame(addLabel(statusBar, QStringLiteral("statusFrame"), true)) {
     m_source->setText(tr("Source: %1").arg(dataSource));
@@ -56,10 +58,12 @@ void StatusIndicators::setFrameStats(const DurationStats& frames, const Duration
                             .arg(ms(stalls.p50Ms), ms(stalls.p99Ms), ms(stalls.maxMs)));
 }
 
-void StatusIndicators::update(std::int64_t simTimeMs, const engine::PipelineMetrics& metrics, int alertCount) {
+void StatusIndicators::setCheckpointsEnabled(bool enabled) { m_checkpoints = enabled; }
+
+void StatusIndicators::update(std::int64_t simTimeMs, const engine::stream::JobMetrics& metrics, int alertCount) {
     const qint64 elapsed = m_clock.elapsed();
     if (elapsed >= kRateIntervalMs) {
-        const std::uint64_t events = metrics.eventsProcessed;
+        const std::uint64_t events = metrics.eventsIn;
         const std::uint64_t delta = events >= m_rateBaseEvents ? events - m_rateBaseEvents : 0;
         m_eventsPerSecond = static_cast<double>(delta) * 1000.0 / static_cast<double>(elapsed);
         m_rateBaseEvents = events;
@@ -72,9 +76,28 @@ void StatusIndicators::update(std::int64_t simTimeMs, const engine::PipelineMetr
             : tr("—");
     m_simTime->setText(tr("Simulated: %1 UTC").arg(time));
     m_rate->setText(tr("%1 events/s").arg(locale.toString(m_eventsPerSecond, 'f', 0)));
-    const std::int64_t lagMs =
-        metrics.watermarkMs > 0 ? std::max<std::int64_t>(0, metrics.maxEventTimeMs - metrics.watermarkMs) : 0;
-    m_lag->setText(tr("Watermark lag: %1 s").arg(locale.toString(static_cast<double>(lagMs) / 1000.0, 'f', 1)));
+    using engine::stream::kNoWatermark;
+    m_lagMs = metrics.watermarkMs > kNoWatermark && metrics.maxEventTimeMs > kNoWatermark
+                  ? std::max<std::int64_t>(0, metrics.maxEventTimeMs - metrics.watermarkMs)
+                  : 0;
+    m_lag->setText(tr("Watermark lag: %1 s").arg(locale.toString(static_cast<double>(m_lagMs) / 1000.0, 'f', 1)));
+    m_checkpointAgeMs = m_checkpoints ? metrics.checkpoints.ageMs : -1;
+    if (!m_checkpoints) {
+        m_checkpoint->setText(tr("Checkpoint: off"));
+        m_checkpoint->setToolTip(tr("No data directory: results are not stored and no checkpoints are taken"));
+    } else if (m_checkpointAgeMs < 0) {
+        m_checkpoint->setText(tr("Checkpoint: —"));
+    } else {
+        m_checkpoint->setText(
+            tr("Checkpoint: %1 s ago").arg(locale.toString(static_cast<double>(m_checkpointAgeMs) / 1000.0, 'f', 0)));
+        m_checkpoint->setToolTip(tr("Checkpoint %1: %2 ms, %3 bytes of state, %4 rows")
+                                     .arg(metrics.checkpoints.lastId)
+                                     .arg(locale.toString(metrics.checkpoints.lastDurationMs, 'f', 1))
+                                     .arg(metrics.checkpoints.lastSizeBytes)
+                                     .arg(metrics.checkpoints.lastRows));
+    }
+    m_late->setText(tr("Late: %1 · Dead letters: %2")
+                        .arg(QString::number(metrics.lateEvents), QString::number(metrics.deadLetters)));
     m_alerts->setText(tr("Alerts: %1").arg(alertCount));
 }
 

@@ -27,7 +27,7 @@ public:
 
     explicit LiveChartPanel(const simulation::City& city, QWidget* parent = nullptr);
 
-    //! Clears the chart and shows sensorId from now on (kNoSensor shows nothing).
+    //! Clears the chart and shows sensorId from now on (LiveJobs::kNoSensor shows nothing).
     void setSensor(std::uint32_t sensorId);
     std::optional<std::uint32_t> sensor() const { return m_sensorId; }
     //! The metric drawn for the current sensor.
