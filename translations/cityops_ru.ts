@@ -2,6 +2,53 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
+    <name>PdfReport</name>
+    <message>
+        <source>(first %1 of %2 columns)</source>
+        <translation>(первые %1 из %2 столбцов)</translation>
+    </message>
+    <message>
+        <source>directory &apos;%1&apos; does not exist</source>
+        <translation>каталог «%1» не существует</translation>
+    </message>
+    <message>
+        <source>cannot write &apos;%1&apos;: %2</source>
+        <translation>не удалось записать «%1»: %2</translation>
+    </message>
+    <message>
+        <source>Retail sales report</source>
+        <translation>Отчёт о розничных продажах</translation>
+    </message>
+    <message>
+        <source>cannot write &apos;%1&apos;: the PDF writer could not start</source>
+        <translation>не удалось записать «%1»: модуль записи PDF не запустился</translation>
+    </message>
+    <message>
+        <source>Source: %1</source>
+        <translation>Источник: %1</translation>
+    </message>
+    <message>
+        <source>Generated %1</source>
+        <translation>Сформирован %1</translation>
+    </message>
+    <message>
+        <source>%1 rows loaded, %2 rows with rejected values, %3 rows dropped in 2.4, %4 rows in the cleaned data.</source>
+        <translation>Загружено строк: %1, строк с отклонёнными значениями: %2, отброшено на шаге 2.4: %3, строк в очищенных данных: %4.</translation>
+    </message>
+    <message>
+        <source>Rows before: %1, rows after: %2, rows fixed: %3</source>
+        <translation>Строк до: %1, строк после: %2, исправлено строк: %3</translation>
+    </message>
+    <message>
+        <source>Rejected values (first 20)</source>
+        <translation>Отклонённые значения (первые 20)</translation>
+    </message>
+    <message>
+        <source>cannot write &apos;%1&apos;: the PDF could not be completed</source>
+        <translation>не удалось записать «%1»: формирование PDF не завершено</translation>
+    </message>
+</context>
+<context>
     <name>cityops::maps::MapLayer</name>
     <message>
         <source>District CO₂ (5-min mean)</source>
@@ -125,12 +172,246 @@
         <source>Energy anomaly</source>
         <translation>Аномалия энергопотребления</translation>
     </message>
+    <message>
+        <source>%1 (escalated)</source>
+        <translation>%1 (эскалирована)</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Служба</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Новая</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>Подтверждена</translation>
+    </message>
+    <message>
+        <source>Assigned</source>
+        <translation>Назначена</translation>
+    </message>
+    <message>
+        <source>Dispatched</source>
+        <translation>Направлена</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Закрыта</translation>
+    </message>
 </context>
 <context>
     <name>cityops::widgets::AlertPanel</name>
     <message>
-        <source>Filter alerts (district, sensor, severity...)</source>
-        <translation>Фильтр тревог (район, датчик, важность...)</translation>
+        <source>Search alerts (district, sensor, service...)</source>
+        <translation>Поиск тревог (район, датчик, служба...)</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Открытые</translation>
+    </message>
+    <message>
+        <source>All states</source>
+        <translation>Все состояния</translation>
+    </message>
+    <message>
+        <source>All severities</source>
+        <translation>Все уровни важности</translation>
+    </message>
+    <message>
+        <source>Warning and worse</source>
+        <translation>Предупреждение и выше</translation>
+    </message>
+    <message>
+        <source>Critical only</source>
+        <translation>Только критические</translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation>Без звука</translation>
+    </message>
+    <message>
+        <source>Silence the beep and flash for new critical alerts</source>
+        <translation>Отключить звуковой сигнал и мигание для новых критических тревог</translation>
+    </message>
+    <message>
+        <source>&amp;Acknowledge</source>
+        <translation>&amp;Подтвердить</translation>
+    </message>
+    <message>
+        <source>A&amp;ssign</source>
+        <translation>&amp;Назначить</translation>
+    </message>
+    <message>
+        <source>&amp;Dispatch</source>
+        <translation>Н&amp;аправить</translation>
+    </message>
+    <message>
+        <source>&amp;Resolve…</source>
+        <translation>&amp;Закрыть…</translation>
+    </message>
+    <message>
+        <source>&amp;Note…</source>
+        <translation>&amp;Комментарий…</translation>
+    </message>
+    <message>
+        <source>Note on alert %1</source>
+        <translation>Комментарий к тревоге %1</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>Комментарий:</translation>
+    </message>
+    <message>
+        <source>Select an alert first.</source>
+        <translation>Сначала выберите тревогу.</translation>
+    </message>
+    <message>
+        <source>Not resolved: no disposition was chosen.</source>
+        <translation>Не закрыто: не выбран результат обработки.</translation>
+    </message>
+    <message>
+        <source>Alert %1: %2</source>
+        <translation>Тревога %1: %2</translation>
+    </message>
+    <message>
+        <source>Service: %1</source>
+        <translation>Служба: %1</translation>
+    </message>
+    <message>
+        <source>Disposition: %1</source>
+        <translation>Результат обработки: %1</translation>
+    </message>
+    <message>
+        <source>Notes: %1</source>
+        <translation>Комментарии: %1</translation>
+    </message>
+</context>
+<context>
+    <name>cityops::widgets::AlertResolveDialog</name>
+    <message>
+        <source>Resolve alert %1</source>
+        <translation>Закрыть тревогу %1</translation>
+    </message>
+    <message>
+        <source>Choose a disposition…</source>
+        <translation>Выберите результат обработки…</translation>
+    </message>
+    <message>
+        <source>What was done (optional)</source>
+        <translation>Что было сделано (необязательно)</translation>
+    </message>
+    <message>
+        <source>Disposition:</source>
+        <translation>Результат обработки:</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>Комментарий:</translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation>Закрыть</translation>
+    </message>
+</context>
+<context>
+    <name>cityops::widgets::AlertWorkflow</name>
+    <message>
+        <source>Police</source>
+        <translation>Полиция</translation>
+    </message>
+    <message>
+        <source>Fire Department</source>
+        <translation>Пожарная служба</translation>
+    </message>
+    <message>
+        <source>Traffic Control</source>
+        <translation>Управление дорожным движением</translation>
+    </message>
+    <message>
+        <source>Energy Company</source>
+        <translation>Энергетическая компания</translation>
+    </message>
+    <message>
+        <source>Handled</source>
+        <translation>Отработано</translation>
+    </message>
+    <message>
+        <source>False alarm</source>
+        <translation>Ложная тревога</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>Дубликат</translation>
+    </message>
+    <message>
+        <source>Referred</source>
+        <translation>Передано по принадлежности</translation>
+    </message>
+    <message>
+        <source>No action needed</source>
+        <translation>Действий не требуется</translation>
+    </message>
+    <message>
+        <source>Unknown service &quot;%1&quot;: choose one of %2.</source>
+        <translation>Неизвестная служба «%1»: выберите одну из следующих: %2.</translation>
+    </message>
+    <message>
+        <source>A disposition is required to resolve an alert.</source>
+        <translation>Чтобы закрыть тревогу, нужно указать результат обработки.</translation>
+    </message>
+    <message>
+        <source>Unknown disposition &quot;%1&quot;: choose one of %2.</source>
+        <translation>Неизвестный результат обработки «%1»: выберите один из следующих: %2.</translation>
+    </message>
+    <message>
+        <source>Alert %1 is not in the queue.</source>
+        <translation>Тревоги %1 нет в очереди.</translation>
+    </message>
+    <message>
+        <source>The note is empty.</source>
+        <translation>Комментарий пуст.</translation>
+    </message>
+    <message>
+        <source>Alert %1 is already %2.</source>
+        <translation>Тревога %1 уже в состоянии «%2».</translation>
+    </message>
+    <message>
+        <source>it is closed</source>
+        <translation>она закрыта</translation>
+    </message>
+    <message>
+        <source>acknowledge it first</source>
+        <translation>сначала подтвердите её</translation>
+    </message>
+    <message>
+        <source>assign it to a service first</source>
+        <translation>сначала назначьте её службе</translation>
+    </message>
+    <message>
+        <source>dispatch or resolve it</source>
+        <translation>направьте или закройте её</translation>
+    </message>
+    <message>
+        <source>Alert %1 is %2 and cannot become %3: %4.</source>
+        <translation>Тревога %1 в состоянии «%2» и не может перейти в состояние «%3»: %4.</translation>
+    </message>
+    <message>
+        <source>Alert %1 could not be stored: %2</source>
+        <translation>Не удалось сохранить тревогу %1: %2</translation>
+    </message>
+    <message>
+        <source>Alert %1 was not changed: %2</source>
+        <translation>Тревога %1 не изменена: %2</translation>
+    </message>
+    <message>
+        <source>The audit log could not record &quot;%1&quot;: %2</source>
+        <translation>Не удалось записать «%1» в журнал аудита: %2</translation>
     </message>
 </context>
 <context>
@@ -302,6 +583,22 @@
         <source>&amp;Centre map on alert</source>
         <translation>&amp;Центрировать карту на тревоге</translation>
     </message>
+    <message>
+        <source>Embedded simulator, data in %1</source>
+        <translation>Встроенный симулятор, данные в %1</translation>
+    </message>
+    <message>
+        <source>Alert actions are not stored: %1</source>
+        <translation>Действия с тревогами не сохраняются: %1</translation>
+    </message>
+    <message>
+        <source>Operator actions are not audited: %1</source>
+        <translation>Действия оператора не записываются в журнал аудита: %1</translation>
+    </message>
+    <message>
+        <source>Open retail &amp;workspace…</source>
+        <translation>Открыть &amp;рабочее пространство розничных продаж…</translation>
+    </message>
 </context>
 <context>
     <name>cityops::widgets::SettingsDialog</name>
@@ -405,6 +702,315 @@
 Event-loop stall over the last %5 heartbeats: p50 %6 ms, p99 %7 ms, max %8 ms</source>
         <translation>Обработка кадра + отрисовка карты за последние %1 кадров: p50 %2 мс, p99 %3 мс, макс. %4 мс
 Задержка цикла событий за последние %5 тактов: p50 %6 мс, p99 %7 мс, макс. %8 мс</translation>
+    </message>
+    <message>
+        <source>Checkpoint: off</source>
+        <translation>Контрольная точка: отключена</translation>
+    </message>
+    <message>
+        <source>No data directory: results are not stored and no checkpoints are taken</source>
+        <translation>Нет каталога данных: результаты не сохраняются, контрольные точки не создаются</translation>
+    </message>
+    <message>
+        <source>Checkpoint: —</source>
+        <translation>Контрольная точка: —</translation>
+    </message>
+    <message>
+        <source>Checkpoint: %1 s ago</source>
+        <translation>Контрольная точка: %1 с назад</translation>
+    </message>
+    <message>
+        <source>Checkpoint %1: %2 ms, %3 bytes of state, %4 rows</source>
+        <translation>Контрольная точка %1: %2 мс, состояние: %3 байт, строк: %4</translation>
+    </message>
+    <message>
+        <source>Late: %1 · Dead letters: %2</source>
+        <translation>Опоздавшие: %1 · Недоставленные: %2</translation>
+    </message>
+</context>
+<context>
+    <name>cityops::widgets::workspace::ChartsPanel</name>
+    <message>
+        <source>3.1 Top 5 categories by units sold</source>
+        <translation>3.1 Топ-5 категорий по количеству проданных единиц</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>Количество, ед.</translation>
+    </message>
+    <message>
+        <source>3.2 Average total spent by payment method</source>
+        <translation>3.2 Средняя сумма покупки по способу оплаты</translation>
+    </message>
+    <message>
+        <source>Average total spent</source>
+        <translation>Средняя сумма покупки</translation>
+    </message>
+    <message>
+        <source>3.2 Average total spent by location</source>
+        <translation>3.2 Средняя сумма покупки по месту покупки</translation>
+    </message>
+    <message>
+        <source>4.1 Transactions by day of week</source>
+        <translation>4.1 Транзакции по дням недели</translation>
+    </message>
+    <message>
+        <source>Transactions</source>
+        <translation>Транзакции</translation>
+    </message>
+    <message>
+        <source>4.1 Transactions by month</source>
+        <translation>4.1 Транзакции по месяцам</translation>
+    </message>
+</context>
+<context>
+    <name>cityops::widgets::workspace::PreviewPanel</name>
+    <message>
+        <source>Loaded CSV</source>
+        <translation>Загруженный CSV</translation>
+    </message>
+    <message>
+        <source>Cleaned data with time features</source>
+        <translation>Очищенные данные с временными признаками</translation>
+    </message>
+    <message>
+        <source>Rejected values</source>
+        <translation>Отклонённые значения</translation>
+    </message>
+    <message>
+        <source>Item catalogue</source>
+        <translation>Каталог товаров</translation>
+    </message>
+    <message>
+        <source>Table:</source>
+        <translation>Таблица:</translation>
+    </message>
+    <message>
+        <source>%1 rows × %2 columns</source>
+        <translation>Строк: %1, столбцов: %2</translation>
+    </message>
+</context>
+<context>
+    <name>cityops::widgets::workspace::SchemaPanel</name>
+    <message>
+        <source>File: %1</source>
+        <translation>Файл: %1</translation>
+    </message>
+    <message>
+        <source>%1 records read, %2 rows loaded, %3 rows with rejected values, delimiter &apos;%4&apos;, header %5</source>
+        <translation>Прочитано записей: %1, загружено строк: %2, строк с отклонёнными значениями: %3, разделитель &apos;%4&apos;, заголовок: %5</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>да</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>Примечание: %1</translation>
+    </message>
+    <message>
+        <source>As loaded (1.1):</source>
+        <translation>Как загружено (1.1):</translation>
+    </message>
+    <message>
+        <source>Typed (1.2-1.3):</source>
+        <translation>С типами (1.2-1.3):</translation>
+    </message>
+    <message>
+        <source>Final, with time features (4.1):</source>
+        <translation>Итоговая, с временными признаками (4.1):</translation>
+    </message>
+</context>
+<context>
+    <name>cityops::widgets::workspace::StepModel</name>
+    <message>
+        <source>Step</source>
+        <translation>Шаг</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <source>Rows before</source>
+        <translation>Строк до</translation>
+    </message>
+    <message>
+        <source>Rows after</source>
+        <translation>Строк после</translation>
+    </message>
+    <message>
+        <source>Fixed</source>
+        <translation>Исправлено</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>Итог</translation>
+    </message>
+</context>
+<context>
+    <name>cityops::widgets::workspace::TableModel</name>
+    <message numerus="yes">
+        <source>%1: %2, %n null(s)</source>
+        <translation>
+            <numerusform>%1: %2, %n пустое значение</numerusform>
+            <numerusform>%1: %2, %n пустых значения</numerusform>
+            <numerusform>%1: %2, %n пустых значений</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cityops::widgets::workspace::WorkspaceLoader</name>
+    <message>
+        <source>the file could not be loaded</source>
+        <translation>не удалось загрузить файл</translation>
+    </message>
+</context>
+<context>
+    <name>cityops::widgets::workspace::WorkspaceWindow</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>Retail workspace</source>
+        <translation>Рабочее пространство розничных продаж</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Просмотр</translation>
+    </message>
+    <message>
+        <source>Schema</source>
+        <translation>Схема</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Шаги</translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation>Диаграммы</translation>
+    </message>
+    <message>
+        <source>Could not open %1: %2. The data shown before is kept.</source>
+        <translation>Не удалось открыть %1: %2. Ранее показанные данные сохранены.</translation>
+    </message>
+    <message>
+        <source>Loading %1 was cancelled. The data shown before is kept.</source>
+        <translation>Загрузка %1 отменена. Ранее показанные данные сохранены.</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Файл</translation>
+    </message>
+    <message>
+        <source>Workspace</source>
+        <translation>Рабочее пространство</translation>
+    </message>
+    <message>
+        <source>&amp;Open CSV…</source>
+        <translation>&amp;Открыть CSV…</translation>
+    </message>
+    <message>
+        <source>Export cleaned &amp;data (CSV)…</source>
+        <translation>Экспортировать очищенные &amp;данные (CSV)…</translation>
+    </message>
+    <message>
+        <source>Export cleaned data</source>
+        <translation>Экспорт очищенных данных</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Файлы CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export report as &amp;PDF…</source>
+        <translation>Экспортировать отчёт в &amp;PDF…</translation>
+    </message>
+    <message>
+        <source>Export report as PDF</source>
+        <translation>Экспорт отчёта в PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>Файлы PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Export report as &amp;XLSX…</source>
+        <translation>Экспортировать отчёт в &amp;XLSX…</translation>
+    </message>
+    <message>
+        <source>Export report as XLSX</source>
+        <translation>Экспорт отчёта в XLSX</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Книги Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Export report as &amp;HTML…</source>
+        <translation>Экспортировать отчёт в &amp;HTML…</translation>
+    </message>
+    <message>
+        <source>Export report as HTML</source>
+        <translation>Экспорт отчёта в HTML</translation>
+    </message>
+    <message>
+        <source>HTML pages (*.html)</source>
+        <translation>Страницы HTML (*.html)</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>&amp;Закрыть</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>Загрузка %1…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Отмена…</translation>
+    </message>
+    <message>
+        <source>%1: %2 rows loaded in %3 s, workflow %4 s, %5 rows after cleaning</source>
+        <translation>%1: загружено строк: %2 за %3 с, обработка — %4 с, строк после очистки: %5</translation>
+    </message>
+    <message>
+        <source>%1 rows had values that could not be read; they are listed under Preview → Rejected values.</source>
+        <translation>Строк со значениями, которые не удалось прочитать: %1; они перечислены в разделе «Просмотр → Отклонённые значения».</translation>
+    </message>
+    <message>
+        <source>Open a retail sales CSV to start.</source>
+        <translation>Чтобы начать, откройте CSV-файл розничных продаж.</translation>
+    </message>
+    <message>
+        <source>Error — see the message above</source>
+        <translation>Ошибка — см. сообщение выше</translation>
+    </message>
+    <message>
+        <source>Nothing to export yet: open a CSV first.</source>
+        <translation>Пока нечего экспортировать: сначала откройте CSV.</translation>
+    </message>
+    <message>
+        <source>Export failed: %1. The data in the workspace is unchanged.</source>
+        <translation>Ошибка экспорта: %1. Данные в рабочем пространстве не изменены.</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>Записано: %1</translation>
+    </message>
+    <message>
+        <source>Open retail sales CSV</source>
+        <translation>Открыть CSV розничных продаж</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>Файлы CSV (*.csv);;Все файлы (*)</translation>
     </message>
 </context>
 </TS>
