@@ -92,7 +92,10 @@ void installTranslator(QApplication& app, const CliOptions& o, QSettings& settin
     if (language.isEmpty()) language = QLocale::system().name().section(QLatin1Char('_'), 0, 0);
     if (language == QLatin1String("en")) return;
     auto* ours = new QTranslator(&app);
-    if (ours->load(QStringLiteral(":/i18n/cityops_%1.qm").arg(language))) {
+    // An installed package's <prefix>/share/cityops/translations wins over the copies built in.
+    const QString installed = QCoreApplication::applicationDirPath() + QStringLiteral("/../share/cityops/translations");
+    if (ours->load(QStringLiteral("cityops_%1.qm").arg(language), installed) ||
+        ours->load(QStringLiteral(":/i18n/cityops_%1.qm").arg(language))) {
         QApplication::installTranslator(ours);
         QLocale::setDefault(QLocale(language));
     }
