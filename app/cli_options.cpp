@@ -48,6 +48,9 @@ QString helpText() {
         "                           console: store the jobs' results there with checkpoints and resume\n"
         "  --checkpoint-interval <time>  with --data-dir: time between checkpoints (default: 30s)\n"
         "  --language <en|uk|ru>    user-interface language\n"
+        "  --demo                   self-running offline demo in wall mode (Esc or Ctrl+Q ends it)\n"
+        "  --demo-speed <x>         demo: simulated seconds per real second (default: per scenario)\n"
+        "  --demo-exit-after <n>    demo: stop after n scenarios (default: loop forever)\n"
         "  --screenshot <file.png>  save a screenshot of the main window and quit\n"
         "  --screenshot-after <s>   seconds to run before the screenshot (default: 8)\n"
         "  --version                print the version\n"
@@ -144,6 +147,20 @@ CliParseResult parseCommandLine(const QStringList& arguments) {
             if (!takeValue(v) || !QStringList{QStringLiteral("en"), QStringLiteral("uk"), QStringLiteral("ru")}.contains(v))
                 return fail(QStringLiteral("--language must be en, uk or ru"));
             o.language = v;
+        } else if (arg == QLatin1String("--demo")) {
+            o.demo = true;
+        } else if (arg == QLatin1String("--demo-speed")) {
+            bool ok = false;
+            if (takeValue(v)) o.demoSpeed = v.toDouble(&ok);
+            if (!ok || o.demoSpeed < 1.0 || o.demoSpeed > 100000.0)
+                return fail(QStringLiteral("--demo-speed needs a factor from 1 to 100000"));
+        } else if (arg == QLatin1String("--demo-exit-after")) {
+            if (!takeValue(v) || !parseNumber<int>(v, o.demoExitAfter, 1, 1000000))
+                return fail(QStringLiteral("--demo-exit-after needs a number of scenarios from 1"));
+        } else if (arg == QLatin1String("--crash-test")) {  // test-only, not in --help (app/crash/README.md)
+            if (!takeValue(v) || !QStringList{QStringLiteral("segv"), QStringLiteral("abort"), QStringLiteral("throw")}.contains(v))
+                return fail(QStringLiteral("--crash-test must be segv, abort or throw"));
+            o.crashTest = v;
         } else if (arg == QLatin1String("--screenshot")) {
             if (!takeValue(v) || v.isEmpty()) return fail(QStringLiteral("--screenshot needs a .png path"));
             o.screenshotPath = v;

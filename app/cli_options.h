@@ -27,6 +27,10 @@ struct CliOptions {
     QString screenshotPath;
     double screenshotAfterSeconds = 8.0;
     QString language;  //!< "en", "uk", "ru"; empty = saved setting or system locale
+    bool demo = false;         //!< --demo: the self-running offline demo in wall mode
+    double demoSpeed = 0.0;    //!< --demo-speed; 0 = per scenario (about two minutes each)
+    int demoExitAfter = 0;     //!< --demo-exit-after N: stop after N scenarios (tests, screenshots)
+    QString crashTest;         //!< test-only --crash-test segv|abort|throw: crash on purpose
 };
 
 //! Either options or a message saying which argument is wrong and why.

@@ -20,6 +20,9 @@
 #include "cityops/simulation/receipt_run.h"
 #include "cityops/simulation/scenario.h"
 #include "cityops/widgets/main_window.h"
+#include "cityops/crash/qt_crash_reporting.h"
+#include "cityops/widgets/crash_report_dialog.h"
+#include "cityops/widgets/demo_director.h"
 #include "analyze_command.h"
 #include "batch_command.h"
 #include "audit_command.h"
@@ -104,7 +107,27 @@ void installTranslator(QApplication& app, const CliOptions& o, QSettings& settin
         QApplication::installTranslator(qt);
 }
 
-int runConsole(int argc, char** argv, const CliOptions& o, const sim::Scenario& scenario) {
+//! `--demo`: the self-running demo (widgets::DemoDirector) until Esc, Ctrl+Q or --demo-exit-after.
+int runDemo(int argc, char** argv, const CliOptions& o) {
+    QApplication app(argc, argv);
+    cityops::widgets::DemoOptions demo;
+    demo.speed = o.demoSpeed;
+    demo.exitAfterStages = o.demoExitAfter;
+    demo.dataDir = o.dataDir;
+    demo.workers = o.workers;
+    cityops::widgets::DemoDirector director(demo);  // settings isolated in the demo's data directory
+    QSettings settings;
+    installTranslator(app, o, settings);
+    QObject::connect(&director, &cityops::widgets::DemoDirector::finished, &app, [](int rc) { QApplication::exit(rc); });
+    if (const QString error = director.start(); !error.isEmpty()) {
+        printLine(stderr, QStringLiteral("cityops: %1").arg(error));
+        return 1;
+    }
+    return QApplication::exec();
+}
+
+int runConsole(int argc, char** argv, const CliOptions& o, const sim::Scenario& scenario,
+               const std::filesystem::path& crashDir) {
     QApplication app(argc, argv);
     QSettings settings;
     installTranslator(app, o, settings);
@@ -126,6 +149,8 @@ int runConsole(int argc, char** argv, const CliOptions& o, const sim::Scenario& 
     cityops::widgets::MainWindow window(city, scenario, jobs, runner);
     window.show();
     runner.start();
+    if (const auto report = cityops::crash::takePendingReport(crashDir); report && o.screenshotPath.isEmpty())
+        cityops::widgets::CrashReportDialog::offer(&window, QString::fromStdString(report->string()));
 
     if (!o.screenshotPath.isEmpty()) {
         QTimer::singleShot(static_cast<int>(o.screenshotAfterSeconds * 1000.0), &window, [&window, &o] {
@@ -156,6 +181,7 @@ int main(int argc, char** argv) {
 
     QStringList arguments;
     for (int i = 0; i < argc; ++i) arguments << QString::fromLocal8Bit(argv[i]);
+    const auto crash = cityops::crash::installForQtApp(arguments, CITYOPS_VERSION, CITYOPS_COMMIT);
     if (arguments.size() > 1 && arguments[1] == QLatin1String("analyze")) {
         return cityops::app::runAnalyzeCommand(arguments);
     }
@@ -179,6 +205,12 @@ int main(int argc, char** argv) {
         printLine(stdout, QStringLiteral("cityops %1").arg(QStringLiteral(CITYOPS_VERSION)));
         return 0;
     }
+    if (!o.crashTest.isEmpty()) return cityops::crash::runCrashTest(o.crashTest);
+    if (o.demo) {
+        if (hasDisplay()) return runDemo(argc, argv, o);
+        printLine(stderr, QStringLiteral("cityops: --demo needs a display (DISPLAY and WAYLAND_DISPLAY are unset)."));
+        return 3;
+    }
     if (o.listScenarios) {
         for (const auto& name : sim::builtinScenarioNames()) printLine(stdout, QString::fromStdString(name));
         return 0;
@@ -195,12 +227,15 @@ int main(int argc, char** argv) {
     if (o.seed) scenario.seed = *o.seed;
     if (o.sensors) scenario.sensorCount = *o.sensors;
 
-    if (o.headless) return runHeadlessMode(o, scenario);
+    if (o.headless) {
+        cityops::crash::printPendingReport(crash.directory);
+        return runHeadlessMode(o, scenario);
+    }
     if (!hasDisplay()) {
         printLine(stderr, QStringLiteral("cityops: no display found (DISPLAY and WAYLAND_DISPLAY are unset), so the "
                                          "console cannot open a window.\nRun the same pipeline without a window:\n  %1")
                               .arg(headlessEquivalent(arguments.front(), o)));
         return 3;
     }
-    return runConsole(argc, argv, o, scenario);
+    return runConsole(argc, argv, o, scenario, crash.directory);
 }
