@@ -147,14 +147,21 @@ def check_published_files(source_dir, scale_out):
     check(set(metrics) <= set(line["reading"]["properties"]["metric"]["enum"]), "archive-line schema covers every metric")
     check(sorted(line["topic"]["enum"]) == topics, "archive-line topics are the schema files")
     flink = (scale_out / "flink_tables.sql").read_text()
+    full = {m.group(1): (m.group(2), m.group(3))
+            for m in re.finditer(r"CREATE TABLE (\w+) \((.*?)\n\) WITH \((.*?)\n\);", flink, re.S)}
     for topic in topics:
-        m = re.search(rf"CREATE TABLE {topic.replace('-', '_')} \((.*?)\n\) WITH \((.*?)\n\);", flink, re.S)
-        if not check(m is not None, f"Flink CREATE TABLE for {topic}"):
+        table = topic.replace("-", "_")
+        like = re.search(rf"CREATE TABLE {table} WITH \((.*?)\) LIKE (\w+);", flink)
+        if table in full:
+            columns_text, options = full[table]
+        elif check(like is not None and like.group(2) in full, f"Flink table {table} LIKE a full table"):
+            columns_text, options = full[like.group(2)][0], like.group(1)
+        else:
             continue
-        columns = {c.strip("`") for c in re.findall(r"^\s+(`?\w+`?)\s", m.group(1), re.M)}
+        columns = {c.strip("`") for c in re.findall(r"^\s+(`?\w+`?)\s", columns_text, re.M)}
         props = set(schemas[topic]["properties"])
-        check(props <= columns, f"Flink table {topic} has every schema member (missing {props - columns})")
-        check(f"'topic' = '{topic}'" in m.group(2), f"Flink table {topic} reads topic {topic}")
+        check(props <= columns, f"Flink table {table} has every schema member (missing {props - columns})")
+        check(f"'topic' = '{topic}'" in options, f"Flink table {table} reads topic {topic}")
 
 
 def stored_hours(db, metrics, window_ms):
