@@ -1,0 +1,4 @@
+SELECT id, qty, price
+FROM sales
+ORDER BY qty NULLS FIRST, price DESC NULLS LAST, id
+LIMIT 4 OFFSET 1;
