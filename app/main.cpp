@@ -25,6 +25,7 @@
 #include "cityops/widgets/demo_director.h"
 #include "analyze_command.h"
 #include "batch_command.h"
+#include "sql_command.h"
 #include "audit_command.h"
 #include "cli_options.h"
 #include "cityops_version.h"
@@ -187,6 +188,9 @@ int main(int argc, char** argv) {
     }
     if (arguments.size() > 1 && arguments[1] == QLatin1String("batch")) {
         return cityops::app::runBatchCommand(arguments);
+    }
+    if (arguments.size() > 1 && arguments[1] == QLatin1String("sql")) {
+        return cityops::app::runSqlCommand(arguments);
     }
     if (arguments.size() > 1 && arguments[1] == QLatin1String("audit")) {
         return cityops::app::runAuditCommand(arguments);
