@@ -178,8 +178,13 @@ def main():
     topics = [t for t in args.topics.split(",") if t]
     if args.local:
         write_local(local_report(args.archive, topics), args.out)
-    else:
-        spark_report(args.archive, topics, args.out)
+        return 0
+    try:
+        import pyspark  # noqa: F401  (only to give a clear message when it is missing)
+    except ImportError:
+        print("hourly_report: pyspark is not installed; run it with spark-submit, or use --local", file=sys.stderr)
+        return 2
+    spark_report(args.archive, topics, args.out)
     return 0
 
 

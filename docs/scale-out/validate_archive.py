@@ -98,7 +98,7 @@ def hour_folder(ts_ms):
     return f"year={t.year:04d}/month={t.month:02d}/day={t.day:02d}/hour={t.hour:02d}"
 
 
-def validate_archive(archive, schemas, max_problems=20):
+def validate_archive(archive, schemas):
     """(files, lines, problems) over every published file of every topic folder."""
     files = lines = 0
     problems = []
