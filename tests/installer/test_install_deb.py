@@ -114,7 +114,7 @@ def check_man_pages(root, source_dir):
     sources = {
         "cityops": [("app/cli_options.cpp", "CliParseResult parseCommandLine", parsed),
                     ("app/analyze_command.cpp", "", parsed), ("app/batch_command.cpp", "", parsed),
-                    ("app/audit_command.cpp", "", parsed)],
+                    ("app/audit_command.cpp", "", parsed), ("app/sql_command.cpp", "kUsage =", usage)],
         "cityops-engine": [("app/engine_worker/engine_worker_cli.cpp", "std::string engineWorkerUsage", usage)],
         "cityops-gateway": [("app/gateway/gateway_cli.cpp", "std::string gatewayUsage", usage)],
     }
@@ -126,7 +126,7 @@ def check_man_pages(root, source_dir):
             text = (source_dir / relative).read_text()
             if marker:
                 text = text[text.index(marker):]
-                text = text[:text.index("\n}\n")]
+                text = text[:text.index(";\n" if marker.endswith("=") else "\n}\n")]
             text = "\n".join(line for line in text.splitlines() if "test-only" not in line)
             options |= set(re.findall(pattern, text))
         check(len(options) >= 5, f"found {len(options)} options of {name} in its sources")
