@@ -132,6 +132,11 @@ def check_man_pages(root, source_dir):
         check(len(options) >= 5, f"found {len(options)} options of {name} in its sources")
         missing = sorted(o for o in options if not re.search(re.escape(o) + r"(?![a-z-])", pages[name]))
         check(not missing, f"{name}(1) documents every option its sources accept" + (f"; missing {missing}" if missing else ""))
+    # Every installed path a page names must be in the package.
+    for name, text in pages.items():
+        named = set(re.findall(r"(/usr/share/cityops/[\w./-]*[\w/])", text))
+        missing = sorted(p for p in named if not (root / p.lstrip("/")).exists())
+        check(not missing, f"{name}(1) names only installed paths ({len(named)})" + (f"; missing {missing}" if missing else ""))
     groff = shutil.which("groff")
     if groff:
         for name, text in pages.items():
