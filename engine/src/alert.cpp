@@ -22,6 +22,14 @@ std::string_view toString(AlertRule rule) {
             return "emergency_confirmed";
         case AlertRule::EnergyAnomaly:
             return "energy_anomaly";
+        case AlertRule::TrafficJam:
+            return "traffic_jam";
+        case AlertRule::HeatStress:
+            return "heat_stress";
+        case AlertRule::EnergyOutage:
+            return "energy_outage";
+        case AlertRule::SensorSilent:
+            return "sensor_silent";
     }
     return "unknown";
 }

@@ -44,6 +44,10 @@ std::string_view toString(Metric metric) {
             return "energy_kwh";
         case Metric::NoiseDb:
             return "noise_db";
+        case Metric::O3:
+            return "o3";
+        case Metric::No2:
+            return "no2";
     }
     return "unknown";
 }
@@ -57,6 +61,8 @@ std::string_view unitOf(Metric metric) {
         case Metric::Co2:
             return "ppm";
         case Metric::Pm25:
+        case Metric::O3:
+        case Metric::No2:
             return "µg/m³";
         case Metric::Temperature:
             return "°C";

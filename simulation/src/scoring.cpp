@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <span>
 
 #include "cityops/engine/stream/city_jobs.h"
@@ -13,8 +14,10 @@ namespace {
 
 namespace st = engine::stream;
 
-constexpr engine::AlertRule kEngineRules[] = {engine::AlertRule::Co2High, engine::AlertRule::EmergencyConfirmed,
-                                              engine::AlertRule::EnergyAnomaly};
+constexpr engine::AlertRule kEngineRules[] = {
+    engine::AlertRule::Co2High,    engine::AlertRule::EmergencyConfirmed, engine::AlertRule::EnergyAnomaly,
+    engine::AlertRule::TrafficJam, engine::AlertRule::HeatStress,         engine::AlertRule::EnergyOutage,
+    engine::AlertRule::SensorSilent};
 
 //! Where an incident happens, as far as attributing alerts goes.
 struct Place {
@@ -23,10 +26,15 @@ struct Place {
     double reachM = 0.0;
     int district = -1;
     const std::vector<std::uint32_t>* sensors = nullptr;
+    //! Sensor failures and floods of one sensor kind: only that kind's sensors count as near.
+    std::optional<engine::SensorKind> sensorKind;
 };
 
 Place placeOf(const City& city, const Incident& incident, const ScoringOptions& options) {
     Place place;
+    if (incident.kind == IncidentKind::SensorFailure || incident.kind == IncidentKind::DataFlood) {
+        place.sensorKind = incident.sensorKind;
+    }
     const bool pointKind = incident.kind == IncidentKind::Fire || incident.kind == IncidentKind::GasLeak ||
                            incident.kind == IncidentKind::Flooding || incident.kind == IncidentKind::Accident;
     if (pointKind) {
@@ -57,6 +65,10 @@ Place placeOf(const City& city, const Incident& incident, const ScoringOptions& 
 }
 
 bool isNear(const City& city, const Place& place, const RaisedAlert& alert) {
+    if (place.sensorKind &&
+        (alert.sensorId >= city.sensors.size() || city.sensors[alert.sensorId].kind != *place.sensorKind)) {
+        return false;
+    }
     switch (place.kind) {
         case Place::Kind::Anywhere:
             return true;

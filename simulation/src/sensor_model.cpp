@@ -36,6 +36,12 @@ constexpr HourProfile kEnergyWeekday{0.50, 0.46, 0.44, 0.43, 0.44, 0.50, 0.65, 0
 constexpr HourProfile kEnergyWeekend{0.52, 0.48, 0.45, 0.44, 0.44, 0.46, 0.50, 0.58, 0.68, 0.76, 0.80, 0.82,
                                      0.83, 0.82, 0.80, 0.80, 0.82, 0.88, 0.94, 0.97, 0.95, 0.87, 0.74, 0.61};
 
+// Clear-sky sunlight at hh:00 local (solar noon ≈ 12:30 local in Kyiv, UTC+2); scaled by season.
+constexpr HourProfile kSunlight{0.00, 0.00, 0.00, 0.00, 0.00, 0.02, 0.10, 0.25, 0.45, 0.63, 0.80, 0.92,
+                                0.98, 1.00, 0.95, 0.85, 0.70, 0.50, 0.30, 0.12, 0.03, 0.00, 0.00, 0.00};
+// Monthly strength of the midday sun (winter days are short and low), at mid-month.
+constexpr std::array<double, 12> kMonthlySun{0.30, 0.42, 0.58, 0.74, 0.88, 0.97, 1.00, 0.92, 0.75, 0.55, 0.36, 0.27};
+
 // Kyiv's monthly mean temperature and half the typical daily range, at mid-month.
 constexpr std::array<double, 12> kMonthlyMeanC{-3.5, -2.5, 2.0, 9.5, 15.5, 19.0, 21.0, 20.0, 14.5, 8.5, 2.5, -1.5};
 constexpr std::array<double, 12> kMonthlyAmplitudeC{2.5, 3.0, 4.0, 5.0, 5.5, 5.5, 5.5, 5.5, 5.0, 4.0, 2.5, 2.2};
@@ -48,6 +54,14 @@ constexpr std::int64_t kLocalOffsetMs = 2 * kMsPerHour;
 constexpr double kCo2BaselinePpm = 420.0;
 constexpr double kCo2TrafficPpm = 130.0;
 constexpr double kDriftLimit = 3.5;
+// NO2 (µg/m³): urban background plus the traffic share (rush-hour kerbside ≈ 60–70).
+constexpr double kNo2BackgroundUgm3 = 12.0;
+constexpr double kNo2TrafficUgm3 = 48.0;
+// O3 (µg/m³): night background, photochemical production at full sun and 25 °C, and titration by
+// NO (NO + O3 → NO2), modelled as a share of the local NO2.
+constexpr double kO3BackgroundUgm3 = 38.0;
+constexpr double kO3PhotochemicalUgm3 = 70.0;
+constexpr double kO3TitrationPerNo2 = 0.55;
 
 double interpolate(const HourProfile& profile, std::int64_t msOfDay) {
     const std::int64_t hour = msOfDay / kMsPerHour;
@@ -177,6 +191,7 @@ const Conditions& ConditionsClock::at(std::int64_t timeMs) {
             (date.month - 1) + (static_cast<double>(date.day) - 0.5) / static_cast<double>(monthDays);
         m_seasonMean = interpolateMonthly(kMonthlyMeanC, monthPosition);
         m_seasonAmplitude = interpolateMonthly(kMonthlyAmplitudeC, monthPosition);
+        m_seasonSun = interpolateMonthly(kMonthlySun, monthPosition);
     }
     const int weekday = static_cast<int>(((day + 3) % 7 + 7) % 7);  // 0 = Monday (1970-01-01 was a Thursday)
     const bool weekend = weekday >= 5;
@@ -187,6 +202,7 @@ const Conditions& ConditionsClock::at(std::int64_t timeMs) {
     c.commercialParking = interpolate(weekend ? kCommercialWeekend : kCommercialWeekday, msOfDay);
     c.residentialParking = interpolate(weekend ? kResidentialWeekend : kResidentialWeekday, msOfDay);
     c.energyLoad = interpolate(weekend ? kEnergyWeekend : kEnergyWeekday, msOfDay);
+    c.sunlight = interpolate(kSunlight, msOfDay) * m_seasonSun;
     return c;
 }
 
@@ -204,7 +220,10 @@ std::uint32_t reportingIntervalMs(SensorKind kind) {
 }
 
 int metricsPerEmission(SensorKind kind) {
-    return kind == SensorKind::Traffic || kind == SensorKind::AirQuality || kind == SensorKind::Temperature ? 2 : 1;
+    if (kind == SensorKind::AirQuality) {
+        return 4;
+    }
+    return kind == SensorKind::Traffic || kind == SensorKind::Temperature ? 2 : 1;
 }
 
 std::vector<SensorModel> makeSensorModels(const City& city, std::uint64_t seed) {
@@ -258,8 +277,10 @@ void emitReadings(SensorModel& sensor, std::int64_t timeMs, const Conditions& co
         case SensorKind::Traffic: {
             const double local = std::min(1.1, load * sensor.bias);
             const double congestion = std::min(1.0, local);
-            const double speed = sensor.speedLimitKmh * (1.0 - 0.65 * congestion * congestion) + 2.5 * n1 +
-                                 1.5 * sensor.drift;
+            // Rush hour slows a street to ≈ 45 % of its limit (a 30 km/h street crawls at ≈ 13 km/h);
+            // noise and drift scale with the limit, so only an incident brings walking pace.
+            const double speed = sensor.speedLimitKmh * (1.0 - 0.55 * congestion * congestion) +
+                                 (2.5 * n1 + 1.5 * sensor.drift) * sensor.speedLimitKmh / 50.0;
             // An accident: speed collapses towards walking pace and the queue adds stopped vehicles.
             const double blocked = speed * (1.0 - 0.92 * effects.accident);
             const double queue = 1.0 + 1.8 * effects.accident;
@@ -284,8 +305,21 @@ void emitReadings(SensorModel& sensor, std::int64_t timeMs, const Conditions& co
             // plume near the fire adds up to 1200 ppm and 250 µg/m³ more, falling off with nearness³.
             co2 += 450.0 * effects.fire + 1200.0 * effects.fireNear;
             pm25 += 75.0 * effects.fire + 250.0 * effects.fireNear;
+            // NO2 follows the traffic (rush hours) and combustion; a still night keeps some of it.
+            const double no2 = std::max(2.0, kNo2BackgroundUgm3 + kNo2TrafficUgm3 * load + 3.0 * n1 +
+                                                 1.5 * sensor.drift + 40.0 * effects.fire + 120.0 * effects.fireNear);
+            // O3 is made by sunlight, faster when warm (afternoon, heat waves), and eaten by fresh NO
+            // from traffic: high at suburban summer afternoons, low at a kerb in the rush hour.
+            const double localC = conditions.temperatureC + effects.heat;
+            const double warmth = std::clamp((localC + 5.0) / 30.0, 0.15, 1.6);
+            const double o3 = std::max(
+                2.0, kO3BackgroundUgm3 + kO3PhotochemicalUgm3 * conditions.sunlight * warmth -
+                         kO3TitrationPerNo2 * (no2 - kNo2BackgroundUgm3) - 10.0 * (1.0 - conditions.sunlight) * load +
+                         2.5 * n2 + sensor.drift);
             push(out, sensor, timeMs, Metric::Co2, roundTo(co2, 0.1));
             push(out, sensor, timeMs, Metric::Pm25, roundTo(pm25, 0.1));
+            push(out, sensor, timeMs, Metric::O3, roundTo(o3, 0.1));
+            push(out, sensor, timeMs, Metric::No2, roundTo(no2, 0.1));
             break;
         }
         case SensorKind::Temperature: {

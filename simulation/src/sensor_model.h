@@ -19,6 +19,7 @@ struct Conditions {
     double commercialParking = 0.0;   //!< occupancy of office/shopping lots
     double residentialParking = 0.0;  //!< occupancy of residential lots
     double energyLoad = 0.0;          //!< fraction of a building's peak load
+    double sunlight = 0.0;            //!< 0 at night .. 1 at a clear midsummer noon (drives O3)
 };
 
 //! Computes Conditions, cached per simulated second (and the seasonal part per day).
@@ -31,6 +32,7 @@ private:
     std::int64_t m_day = std::numeric_limits<std::int64_t>::min();
     double m_seasonMean = 0.0;
     double m_seasonAmplitude = 0.0;
+    double m_seasonSun = 0.0;
     Conditions m_conditions;
 };
 
@@ -73,7 +75,7 @@ struct SensorModel {
 
 //! Reporting interval of a sensor kind.
 std::uint32_t reportingIntervalMs(engine::SensorKind kind);
-//! Metrics per emission of a sensor kind (1 or 2).
+//! Metrics per emission of a sensor kind (1, 2, or 4 for air quality: CO2, PM2.5, O3, NO2).
 int metricsPerEmission(engine::SensorKind kind);
 
 //! Builds the per-sensor models of a city, deterministic from seed.

@@ -30,6 +30,8 @@ inline Reading makeReading(std::uint32_t sensorId, Metric metric, std::int64_t e
             break;
         case Metric::Co2:
         case Metric::Pm25:
+        case Metric::O3:
+        case Metric::No2:
             r.kind = SensorKind::AirQuality;
             break;
         case Metric::Temperature:

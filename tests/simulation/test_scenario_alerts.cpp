@@ -1,4 +1,5 @@
 #include <QtTest>
+#include <map>
 
 #include "cityops/simulation/scoring.h"
 #include "sim_test_util.h"
@@ -22,8 +23,12 @@ Scenario builtin(const std::string& name) {
     return std::get<Scenario>(result);
 }
 
-//! The run length: the scenario's own, capped.
+//! The run length: the scenario's own, capped (CITYOPS_SCENARIO_FULL=1 runs it whole, e.g. the
+//! 24 h quiet-day with both rush hours, for a manual check in Release).
 std::int64_t runLength(const Scenario& scenario) {
+    if (qEnvironmentVariableIsSet("CITYOPS_SCENARIO_FULL")) {
+        return scenario.defaultDurationMs;
+    }
     return std::min(kMaxRunMs, scenario.defaultDurationMs);
 }
 
@@ -39,6 +44,7 @@ private slots:
     void declaredAlertsAreRaised_data();
     void declaredAlertsAreRaised();
     void engineRulesAreDeclared();
+    void situationKindsAreScorable();
 };
 
 void TestScenarioAlerts::declaredAlertsAreRaised_data() {
@@ -62,6 +68,9 @@ void TestScenarioAlerts::declaredAlertsAreRaised() {
             continue;  // beyond the capped run
         }
         for (const ExpectedAlertScore& expected : incident.expected) {
+            const bool situation = expected.rule == "traffic_jam" || expected.rule == "heat_stress" ||
+                                   expected.rule == "energy_outage" || expected.rule == "sensor_silent";
+            QVERIFY2(!situation || expected.scorable, expected.rule.c_str());
             if (!expected.scorable) {
                 continue;
             }
@@ -71,13 +80,18 @@ void TestScenarioAlerts::declaredAlertsAreRaised() {
         }
     }
     QVERIFY2(score.falseAlerts.empty(), ("false alerts: " + json).c_str());
+    if (qEnvironmentVariableIsSet("CITYOPS_PRINT_SCORES")) {
+        qInfo("%s", json.c_str());
+    }
 }
 
 //! Scenarios whose incidents the engine's rules can see declare those rules, so the check above has
-//! teeth: CO2 episodes declare co2_high, fires co2_high and emergency_confirmed.
+//! teeth: CO2 episodes declare co2_high, fires co2_high and emergency_confirmed, accidents
+//! traffic_jam, heat waves heat_stress, substation failures energy_outage, dropouts sensor_silent.
 void TestScenarioAlerts::engineRulesAreDeclared() {
     int co2 = 0;
     int emergency = 0;
+    std::map<std::string, int> situations;
     for (const std::string& name : builtinScenarioNames()) {
         for (const Incident& incident : builtin(name).incidents) {
             auto declares = [&incident](const char* rule) {
@@ -92,10 +106,48 @@ void TestScenarioAlerts::engineRulesAreDeclared() {
                 QVERIFY2(declares("emergency_confirmed"), name.c_str());
                 ++emergency;
             }
+            const auto require = [&](bool applies, const char* rule) {
+                if (applies) {
+                    QVERIFY2(declares(rule), (name + ": " + rule).c_str());
+                    ++situations[rule];
+                }
+            };
+            require(incident.kind == IncidentKind::Accident, "traffic_jam");
+            require(incident.kind == IncidentKind::HeatWave, "heat_stress");
+            require(incident.kind == IncidentKind::SubstationFailure, "energy_outage");
+            require(incident.kind == IncidentKind::SensorFailure && incident.fault.mode == FaultMode::Dropout &&
+                        incident.fault.rate >= 1.0,
+                    "sensor_silent");
         }
     }
     QVERIFY(co2 >= 2);
     QVERIFY(emergency >= 1);
+    for (const char* rule : {"traffic_jam", "heat_stress", "energy_outage", "sensor_silent"}) {
+        QVERIFY2(situations[rule] >= 1, rule);
+    }
+}
+
+//! The situation kinds have engine rules, so scoring checks them: in the shipped scenarios only
+//! kinds without a rule (emergency_fire, sensor_stuck, retail_rush, ...) remain unscorable, and an
+//! unknown kind still is.
+void TestScenarioAlerts::situationKindsAreScorable() {
+    for (const char* rule : {"traffic_jam", "heat_stress", "energy_outage", "sensor_silent", "co2_high"}) {
+        QVERIFY2(isEngineRule(rule), rule);
+    }
+    QVERIFY(!isEngineRule("no_such_rule"));
+    QVERIFY(!isEngineRule("retail_rush"));
+    int checked = 0;
+    for (const std::string& name : builtinScenarioNames()) {
+        for (const Incident& incident : builtin(name).incidents) {
+            for (const std::string& rule : incident.expectedAlerts) {
+                const bool situation = rule == "traffic_jam" || rule == "heat_stress" || rule == "energy_outage" ||
+                                       rule == "sensor_silent";
+                QVERIFY2(!situation || isEngineRule(rule), rule.c_str());
+                checked += situation ? 1 : 0;
+            }
+        }
+    }
+    QVERIFY(checked >= 10);
 }
 
 QTEST_GUILESS_MAIN(TestScenarioAlerts)

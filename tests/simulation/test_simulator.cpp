@@ -136,7 +136,7 @@ void TestSimulator::reportingIntervalsAndSequenceNumbers() {
     std::vector<int> emissions(city.sensors.size(), 0);
     const std::map<SensorKind, std::pair<std::int64_t, std::vector<Metric>>> expected{
         {SensorKind::Traffic, {10'000, {Metric::TrafficSpeed, Metric::VehicleCount}}},
-        {SensorKind::AirQuality, {30'000, {Metric::Co2, Metric::Pm25}}},
+        {SensorKind::AirQuality, {30'000, {Metric::Co2, Metric::Pm25, Metric::O3, Metric::No2}}},
         {SensorKind::Temperature, {60'000, {Metric::Temperature, Metric::Humidity}}},
         {SensorKind::Parking, {30'000, {Metric::ParkingOccupancy}}},
         {SensorKind::Emergency, {60'000, {Metric::EmergencySeverity}}},

@@ -22,7 +22,14 @@ engine::Metric ruleMetric(engine::AlertRule rule) {
         case engine::AlertRule::EmergencyConfirmed:
             return engine::Metric::EmergencySeverity;
         case engine::AlertRule::EnergyAnomaly:
+        case engine::AlertRule::EnergyOutage:
             return engine::Metric::EnergyKwh;
+        case engine::AlertRule::TrafficJam:
+            return engine::Metric::TrafficSpeed;
+        case engine::AlertRule::HeatStress:
+            return engine::Metric::Temperature;
+        case engine::AlertRule::SensorSilent:
+            return engine::Metric::EmergencySeverity;  // no unit: the value is the silence in seconds
     }
     return engine::Metric::Co2;
 }
@@ -236,6 +243,14 @@ QString AlertModel::ruleText(engine::AlertRule rule) {
             return tr("Emergency confirmed");
         case engine::AlertRule::EnergyAnomaly:
             return tr("Energy anomaly");
+        case engine::AlertRule::TrafficJam:
+            return tr("Traffic jam");
+        case engine::AlertRule::HeatStress:
+            return tr("Heat stress");
+        case engine::AlertRule::EnergyOutage:
+            return tr("Energy outage");
+        case engine::AlertRule::SensorSilent:
+            return tr("Sensor silent");
     }
     return {};
 }

@@ -42,6 +42,10 @@ QString metricName(engine::Metric metric) {
             return LiveChartPanel::tr("Energy");
         case engine::Metric::NoiseDb:
             return LiveChartPanel::tr("Noise");
+        case engine::Metric::O3:
+            return LiveChartPanel::tr("O\u2083");
+        case engine::Metric::No2:
+            return LiveChartPanel::tr("NO\u2082");
     }
     return fromView(engine::toString(metric));
 }

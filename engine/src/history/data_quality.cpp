@@ -22,6 +22,8 @@ std::array<ValueRange, kMetricCount> defaultValueRanges() {
     r[static_cast<int>(Metric::EmergencySeverity)] = {0.0, 5.0};
     r[static_cast<int>(Metric::EnergyKwh)] = {0.0, 100'000.0};
     r[static_cast<int>(Metric::NoiseDb)] = {20.0, 140.0};
+    r[static_cast<int>(Metric::O3)] = {0.0, 1'000.0};
+    r[static_cast<int>(Metric::No2)] = {0.0, 2'000.0};
     return r;
 }
 

@@ -50,6 +50,8 @@ SensorKind kindOf(Metric metric) {
             return SensorKind::Traffic;
         case Metric::Co2:
         case Metric::Pm25:
+        case Metric::O3:
+        case Metric::No2:
             return SensorKind::AirQuality;
         case Metric::Temperature:
         case Metric::Humidity:

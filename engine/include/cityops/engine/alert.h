@@ -10,6 +10,11 @@ enum class AlertRule : std::uint8_t {
     Co2High,  //!< design rule: CO2 > 800 ppm at least 3 times within 5 minutes at one location
     EmergencyConfirmed,  //!< design rule: an emergency event followed by a related anomaly at its location
     EnergyAnomaly,       //!< design pattern: energy use far from the meter's same-hour-of-week baseline (robust z-score)
+    // Situation rules (issue #5's scenarios); appended, since the numeric values are stored.
+    TrafficJam,    //!< a road segment's 5-minute average speed stays at walking pace with vehicles queued
+    HeatStress,    //!< most of a district's thermometers report a heat index above the limit for 30 minutes
+    EnergyOutage,  //!< a meter reports almost nothing for several intervals while its recent level was normal
+    SensorSilent,  //!< a sensor that reported before has sent nothing for several of its intervals
 };
 
 enum class Severity : std::uint8_t { Info, Warning, Critical };

@@ -9,7 +9,9 @@ namespace cityops::engine {
 enum class SensorKind : std::uint8_t { Traffic, AirQuality, Temperature, Parking, Emergency, Energy, Noise };
 inline constexpr int kSensorKindCount = 7;
 
-//! One measured quantity. A sensor of one kind may report several metrics (air quality: CO2 and PM2.5).
+//! One measured quantity. A sensor of one kind may report several metrics (air quality: CO2, PM2.5,
+//! O3 and NO2). New metrics are appended at the end: the numeric values are stored in logs,
+//! checkpoints and SQLite, so existing ones never change.
 enum class Metric : std::uint8_t {
     TrafficSpeed,       //!< km/h averaged over the road segment
     VehicleCount,       //!< vehicles per reporting interval
@@ -21,8 +23,10 @@ enum class Metric : std::uint8_t {
     EmergencySeverity,  //!< 0 = quiet, 1..5 = active event severity
     EnergyKwh,          //!< kWh consumed in the reporting interval
     NoiseDb,            //!< dB(A)
+    O3,                 //!< ozone, µg/m³
+    No2,                //!< nitrogen dioxide, µg/m³
 };
-inline constexpr int kMetricCount = 10;
+inline constexpr int kMetricCount = 12;
 
 //! One sensor reading as it travels through the engine: a fixed-size value type, so the hot path
 //! copies it into preallocated queues and never allocates.

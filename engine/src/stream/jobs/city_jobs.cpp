@@ -244,6 +244,29 @@ storage::AlertRecord alertRow(const CityJobsConfig& config, const Alert& alert) 
             row.description = "energy use of meter " + std::to_string(alert.sensorId) +
                               " far from its same-hour-of-week baseline (substation, outage, theft)";
             break;
+        case AlertRule::TrafficJam:
+            row.title = "Traffic jam";
+            row.description = "average speed " + std::to_string(static_cast<int>(std::lround(alert.value))) +
+                              " km/h over " + std::to_string(config.trafficJam.windowMs / 60'000) +
+                              " minutes with vehicles queued at sensor " + std::to_string(alert.sensorId);
+            break;
+        case AlertRule::HeatStress:
+            row.title = "Heat stress";
+            row.description = "heat index above " + std::to_string(static_cast<int>(config.heatStress.heatIndexC)) +
+                              " °C at most thermometers for " +
+                              std::to_string(config.heatStress.sustainBuckets * config.heatStress.bucketMs / 60'000) +
+                              " minutes (hottest: sensor " + std::to_string(alert.sensorId) + ")";
+            break;
+        case AlertRule::EnergyOutage:
+            row.title = "Energy outage";
+            row.description = "meter " + std::to_string(alert.sensorId) + " reports almost no energy use for " +
+                              std::to_string(alert.matchedCount) + " intervals (supply lost)";
+            break;
+        case AlertRule::SensorSilent:
+            row.title = "Sensor silent";
+            row.description = "sensor " + std::to_string(alert.sensorId) + " has sent nothing for " +
+                              std::to_string(static_cast<long long>(alert.value)) + " s (sensor, link or gateway down)";
+            break;
     }
     row.description += " in " + row.district;
     return row;
@@ -401,6 +424,24 @@ void addPatternDetection(JobBuilder<Reading>& job, const CityJobsConfig& config,
     sinkAlerts(meters.process([energy](int) { return makeEnergyAnomalyOperator(energy); }), config, outputs);
 }
 
+void addSituationRules(JobBuilder<Reading>& job, const CityJobsConfig& config, CityJobsOutputs& outputs) {
+    const DedupConfig dedup = config.dedup;
+    const TrafficJamConfig jam = config.trafficJam;
+    const EnergyOutageConfig outage = config.energyOutage;
+    const SensorSilenceConfig silence = config.sensorSilence;
+    auto bySensor = job.keyBy([](const Reading& r) { return Key{r.sensorId}; },
+                              [](const Reading& r) { return r.eventTimeMs; });
+    auto unique = bySensor.process([dedup](int) { return makeReadingDedup(dedup); });
+    sinkAlerts(unique.process([jam](int) { return makeTrafficJamOperator(jam); }), config, outputs);
+    sinkAlerts(unique.process([outage](int) { return makeEnergyOutageOperator(outage); }), config, outputs);
+    sinkAlerts(unique.process([silence](int) { return makeSensorSilenceOperator(silence); }), config, outputs);
+    // Heat stress judges a district's thermometers together: its own keyBy, no dedup (a repeated
+    // send only weighs one reading twice in its 10-minute average).
+    const HeatStressConfig heat = config.heatStress;
+    auto byLocation = job.keyBy([](const Reading& r) { return Key{r.locationId}; });
+    sinkAlerts(byLocation.process([heat](int) { return makeHeatStressOperator(heat); }), config, outputs);
+}
+
 std::unique_ptr<RunningJob<Reading>> buildCityJobs(CityJobsConfig config, CityJobsOutputs& outputs) {
     if (config.job.jobId.empty() || config.job.jobId == "job") {
         config.job.jobId = "city-jobs";
@@ -411,6 +452,7 @@ std::unique_ptr<RunningJob<Reading>> buildCityJobs(CityJobsConfig config, CityJo
     addRealtimeAggregation(job, config, outputs);
     addDataEnrichment(job, config, outputs);
     addPatternDetection(job, config, outputs);
+    addSituationRules(job, config, outputs);  // last: older checkpoints hold the nodes before it
     return job.build();
 }
 

@@ -7,8 +7,12 @@
 //             │                          ├─ energy anomaly (robust z-score) ───────┼─▶ alerts
 //             │                          └─ enrich (registry, weather, time) ──▶ enriched readings
 //             ├─ keyBy(location) ── emergency pattern ─────────────────────────────┘
-//             └─ keyBy(series) ── dedup ── window 5m stats ─┬─▶ sensor aggregates
-//                                                           └─ global: per district ─▶ district aggregates
+//             ├─ keyBy(series) ── dedup ── window 5m stats ─┬─▶ sensor aggregates
+//             │                                             └─ global: per district ─▶ district aggregates
+//             ├─ keyBy(sensor) ── dedup ─┬─ traffic jam ───────────────────────────────▶ alerts
+//             │                          ├─ energy outage ─────────────────────────────▶ alerts
+//             │                          └─ sensor silent (event-time timers) ─────────▶ alerts
+//             └─ keyBy(location) ── heat stress (district heat index) ─────────────────▶ alerts
 //
 //   receipts ── keyBy(store) ─┬─ window 10s sum ── global: top 5 ─▶ top stores
 //                             └─ filter total > 500 ──────────────▶ big receipts
@@ -118,6 +122,75 @@ struct EnergyAnomalyConfig {
 //! Energy anomaly detector (KeyedOperator<Reading, Alert>, keyed by sensor). Readings are scored
 //! in event-time order once the watermark passes them, so results do not depend on arrival order.
 std::unique_ptr<KeyedOperator<Reading, Alert>> makeEnergyAnomalyOperator(const EnergyAnomalyConfig& config = {});
+
+// ── Situation rules: traffic jam, heat stress, energy outage, silent sensor ───────────────────────
+// The alert kinds the training scenarios declare (issue #5). Each is an event-time rule: results
+// depend on event times and the watermark, not on arrival order within the watermark bound.
+
+//! A road segment is jammed when, over the last windowMs (evaluated at the end of every minute
+//! with readings), its sensor's average speed is below speedKmh while vehicles queue on it.
+struct TrafficJamConfig {
+    //! Average speed below this is a jam: stop-and-go, well under the rush-hour crawl of a 30 km/h
+    //! street (≈ 12–20 km/h), so ordinary rush hours do not alert.
+    double speedKmh = 10.0;
+    //! The jam ends when the window's average speed is back above speedKmh × clearFactor.
+    double clearFactor = 1.5;
+    //! Average vehicle count per report at least this: a queue, not an empty road with a slow car.
+    double minVehicles = 3.0;
+    //! Length of the sliding window; a multiple of a minute, at most 14 minutes.
+    TimeMs windowMs = 5 * 60'000;
+    //! Speed readings needed in the window to judge it (a 10 s sensor sends 30 in 5 minutes).
+    int minReadings = 3;
+};
+//! Traffic jam rule (KeyedOperator<Reading, Alert>, keyed by sensor; reads TrafficSpeed and
+//! VehicleCount). One alert per jam episode, id from (sensor, start of the first jammed window).
+std::unique_ptr<KeyedOperator<Reading, Alert>> makeTrafficJamOperator(const TrafficJamConfig& config = {});
+
+//! Heat stress of a district: the thermometers' readings are averaged per bucket, turned into a
+//! heat index (NWS, temperature with humidity), and the district is hot in a bucket when more than
+//! minHotShare of its reporting thermometers are at or above heatIndexC. sustainBuckets hot buckets
+//! in a row raise the alert. A district rule, so a fire next to one thermometer is not a heat wave.
+struct HeatStressConfig {
+    double heatIndexC = 32.0;       //!< NWS "extreme caution" (90 °F): heat cramps and exhaustion likely
+    TimeMs bucketMs = 10 * 60'000;  //!< per-thermometer averaging bucket
+    int sustainBuckets = 3;         //!< hot buckets in a row before the alert (30 minutes)
+    double minHotShare = 0.5;       //!< more than this share of the reporting thermometers must be hot
+};
+//! Heat stress rule (KeyedOperator<Reading, Alert>, keyed by location; reads Temperature and
+//! Humidity). One alert per hot episode of a district, naming its hottest thermometer; id from
+//! (district, start of the first hot bucket).
+std::unique_ptr<KeyedOperator<Reading, Alert>> makeHeatStressOperator(const HeatStressConfig& config = {});
+//! The heat index (°C) of a temperature (°C) and relative humidity (%), NWS Rothfusz regression
+//! with its low-temperature form; a NaN humidity gives the temperature.
+double heatIndexC(double temperatureC, double humidityPercent);
+
+//! A meter is out when consecutive readings in a row are below dropShare of its recent level
+//! (an exponential average of its normal readings) while that level was at least minLevelKwh.
+struct EnergyOutageConfig {
+    double dropShare = 0.05;     //!< a reading below 5 % of the recent level counts as "no supply"
+    int consecutive = 3;         //!< that many such readings in a row raise the alert
+    double minLevelKwh = 0.2;    //!< meters whose recent level is below this are not judged
+    int warmupReadings = 5;      //!< normal readings before a meter's level is trusted
+    double levelAlpha = 0.1;     //!< weight of each normal reading in the recent level
+    double recoverShare = 0.3;   //!< the outage ends at the first reading above this share of the level
+};
+//! Energy outage rule (KeyedOperator<Reading, Alert>, keyed by sensor; reads EnergyKwh). Readings
+//! are judged in event-time order once the watermark passes them. One Critical alert per outage,
+//! id from (meter, event time of the first low reading).
+std::unique_ptr<KeyedOperator<Reading, Alert>> makeEnergyOutageOperator(const EnergyOutageConfig& config = {});
+
+//! A sensor is silent when the watermark passes its last reading by `intervals` × its usual
+//! interval (learnt as (last − first event time) / (sequence numbers between them)) and by at
+//! least minSilenceMs. Only sensors seen twice are watched, so a quiet start raises nothing, and
+//! the end of input (watermark kEndOfTime) is not silence. A gateway outage silences each of its
+//! sensors: one alert per sensor (sensor, district), which the console groups by district.
+struct SensorSilenceConfig {
+    double intervals = 5.0;          //!< silent after this many usual intervals without a reading
+    TimeMs minSilenceMs = 120'000;   //!< and at least this long (jitter, clock skew, floods)
+};
+//! Silent sensor rule (KeyedOperator<Reading, Alert>, keyed by sensor; any metric). One alert per
+//! silence, id from (sensor, event time of its last reading); value: the silence in seconds.
+std::unique_ptr<KeyedOperator<Reading, Alert>> makeSensorSilenceOperator(const SensorSilenceConfig& config = {});
 
 // ── Real-time Aggregation: the per-series window summary ─────────────────────────────────────────
 
@@ -253,6 +326,10 @@ struct CityJobsConfig {
     Co2RuleConfig co2;
     EmergencyRuleConfig emergency;
     EnergyAnomalyConfig energy;
+    TrafficJamConfig trafficJam;      //!< Situation rules (see addSituationRules)
+    HeatStressConfig heatStress;
+    EnergyOutageConfig energyOutage;
+    SensorSilenceConfig sensorSilence;
     DedupConfig dedup;                //!< by (sensor, seq): repeated sends are dropped
     //! Data Enrichment's reference data; without a registry the enrichment job is left out.
     EnrichmentSources enrichment;
@@ -282,7 +359,12 @@ void addDataEnrichment(JobBuilder<Reading>& job, const CityJobsConfig& config, C
 //! Pattern Detection: energy anomalies against the same-hour-of-week baseline.
 void addPatternDetection(JobBuilder<Reading>& job, const CityJobsConfig& config, CityJobsOutputs& outputs);
 
-//! The four jobs on one source of readings, started. Throws JobError (see JobBuilder::build).
+//! Situation rules: traffic jam, energy outage and silent sensors per sensor, heat stress per
+//! district. Added after the four jobs, so checkpoints of a graph without them still restore
+//! (their operators then start empty).
+void addSituationRules(JobBuilder<Reading>& job, const CityJobsConfig& config, CityJobsOutputs& outputs);
+
+//! The four jobs and the situation rules on one source of readings, started. Throws JobError (see JobBuilder::build).
 std::unique_ptr<RunningJob<Reading>> buildCityJobs(CityJobsConfig config, CityJobsOutputs& outputs);
 
 //! Settings of the receipts stream (the Kafka → Spark streaming demo of the seed).

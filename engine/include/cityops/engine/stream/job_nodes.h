@@ -269,14 +269,19 @@ struct GraphInstance {
         }
     }
     //! Restores every node from its frame; throws JobError if the graph does not match the checkpoint.
+    //! Operators appended to the graph after the checkpoint was written (ids past its last one)
+    //! start empty, as new operators do in Flink: a job that gains rules keeps its old checkpoints.
     void restore(std::span<const std::byte> bytes, const KeyFilter& filter) const {
         StateReader reader(bytes);
         const auto count = reader.get<std::uint32_t>();
-        if (reader.failed() || count != nodes.size()) {
+        if (reader.failed() || count > nodes.size()) {
             throw JobError("checkpoint holds " + std::to_string(count) + " operators where the job has " +
                            std::to_string(nodes.size()) + ": the job graph changed");
         }
         for (const auto& node : nodes) {
+            if (static_cast<std::size_t>(&node - nodes.data()) >= count) {
+                break;  // appended since the checkpoint: no state yet
+            }
             const auto id = reader.get<std::uint32_t>();
             const std::string name = reader.getString();
             const auto state = reader.getBytes();
