@@ -13,6 +13,7 @@ PACKAGES=(
   libqcustomplot-dev
   librdkafka-dev libsqlite3-dev libboost-dev libsimdjson-dev libfast-float-dev
   libxlsxwriter-dev libavro-dev qtkeychain-qt6-dev
+  zlib1g-dev
   libgtest-dev libbenchmark-dev
   xvfb xauth
 )

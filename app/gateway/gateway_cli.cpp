@@ -39,6 +39,10 @@ std::string gatewayUsage() {
            "  --batch N              records per forwarded batch (default 4096)\n"
            "  --linger-ms N          forward a partial batch after N ms (default 20)\n"
            "  --payload F            json (default: the sensor's text) or reading (32-byte binary)\n"
+           "  --compression C        zlib (default) or none: how buffered batches (and packed forwards)\n"
+           "                         are stored; buffers written with either setting always drain\n"
+           "  --forward M            records (default: one log record per reading) or packed (one\n"
+           "                         compressed batch frame per topic and batch; consumers unpack it)\n"
            "  --no-time-check        accept any event time (simulated clocks)\n"
            "  --stats-interval S     print the counters as a JSON line every S seconds (default 10; 0: at exit)\n"
            "  --help, --version\n"
@@ -72,7 +76,8 @@ std::string parseGatewayCommand(const std::vector<std::string>& args, GatewayCom
         }
         static const char* const kWithValue[] = {"--gateway",   "--listen-udp", "--listen-tcp",    "--log-dir",
                                                  "--buffer-dir", "--buffer-max-mb", "--buffer-full", "--batch",
-                                                 "--linger-ms",  "--payload",    "--stats-interval"};
+                                                 "--linger-ms",  "--payload",    "--stats-interval", "--compression",
+                                                 "--forward"};
         bool known = false;
         for (const char* name : kWithValue) known = known || option == name;
         if (!known) {
@@ -125,6 +130,16 @@ std::string parseGatewayCommand(const std::vector<std::string>& args, GatewayCom
                 command.gateway.payload = PayloadFormat::Reading;
             } else {
                 return "--payload must be json or reading, not '" + value + "'";
+            }
+        } else if (option == "--compression") {
+            if (!connectors::gateway::parseCompression(value, command.gateway.compression)) {
+                return "--compression must be none or zlib, not '" + value + "'";
+            }
+        } else if (option == "--forward") {
+            if (value == "records" || value == "packed") {
+                command.gateway.forwardPacked = value == "packed";
+            } else {
+                return "--forward must be records or packed, not '" + value + "'";
             }
         } else if (option == "--stats-interval") {
             if (!toNumber(value, 0, 86'400, number)) {

@@ -18,18 +18,7 @@ namespace {
 using engine::Expected;
 using engine::log::crc32c;
 
-constexpr std::uint32_t kFrameMagic = 0x31424743;  // "CGB1"
-constexpr std::size_t kFrameHeader = 16;           // magic, crc32c, body size, record count
-constexpr std::size_t kRecordHeader = 8 + 8 + 4 + 4 + 1;
 constexpr std::size_t kCursorBytes = 24;            // segment id, position, crc32c, padding
-constexpr std::uint32_t kMaxBodyBytes = 1U << 30;
-
-template <class T>
-void put(std::vector<std::byte>& out, T value) {
-    const std::size_t at = out.size();
-    out.resize(at + sizeof(T));
-    std::memcpy(out.data() + at, &value, sizeof(T));
-}
 
 template <class T>
 T get(const std::byte* data) {
@@ -67,41 +56,10 @@ bool preadAll(int fd, std::byte* data, std::size_t size, std::uint64_t at) {
     return true;
 }
 
-//! Parses a frame's body into out; false if it is inconsistent (then out is unspecified).
-bool decodeBody(std::span<const std::byte> body, std::uint32_t count, ForwardBatch& out) {
-    out.clear();
-    std::size_t at = 0;
-    if (body.empty()) return false;
-    const auto topics = static_cast<std::size_t>(get<std::uint8_t>(body.data()));
-    at = 1;
-    out.topics.resize(topics);
-    for (std::size_t t = 0; t < topics; ++t) {
-        if (at + 1 > body.size()) return false;
-        const auto length = static_cast<std::size_t>(get<std::uint8_t>(body.data() + at));
-        ++at;
-        if (at + length > body.size()) return false;
-        out.topics[t].assign(reinterpret_cast<const char*>(body.data() + at), length);
-        at += length;
-    }
-    out.records.reserve(count);
-    for (std::uint32_t i = 0; i < count; ++i) {
-        if (at + kRecordHeader > body.size()) return false;
-        const auto ts = get<std::int64_t>(body.data() + at);
-        const auto key = get<std::uint64_t>(body.data() + at + 8);
-        const auto flags = get<std::uint32_t>(body.data() + at + 16);
-        const auto size = get<std::uint32_t>(body.data() + at + 20);
-        const auto topic = get<std::uint8_t>(body.data() + at + 24);
-        at += kRecordHeader;
-        if (at + size > body.size() || topic >= topics) return false;
-        out.add(topic, ts, key, flags, body.subspan(at, size));
-        at += size;
-    }
-    return at == body.size();
-}
-
 }  // namespace
 
-DiskBuffer::DiskBuffer(DiskBufferConfig config) : m_config(std::move(config)) {
+DiskBuffer::DiskBuffer(DiskBufferConfig config)
+    : m_config(std::move(config)), m_codec(m_config.compression, m_config.compressionLevel) {
     if (m_config.segmentBytes == 0) {
         m_config.segmentBytes = std::clamp<std::uint64_t>(m_config.maxBytes / 8, 64ULL << 10, 16ULL << 20);
     }
@@ -217,23 +175,25 @@ Expected<void, std::string> DiskBuffer::scanSegment(Segment& segment) {
     std::uint64_t pos = 0;
     std::uint64_t firstPending = 0;
     bool seenPending = false;
-    std::byte header[kFrameHeader];
-    while (pos + kFrameHeader <= static_cast<std::uint64_t>(size)) {
-        if (!preadAll(fd, header, kFrameHeader, pos) || get<std::uint32_t>(header) != kFrameMagic) break;
-        const auto bodySize = get<std::uint32_t>(header + 8);
-        const auto count = get<std::uint32_t>(header + 12);
-        if (bodySize > kMaxBodyBytes || pos + kFrameHeader + bodySize > static_cast<std::uint64_t>(size)) break;
-        m_frame.resize(8 + bodySize);
-        std::memcpy(m_frame.data(), header + 8, 8);
-        if (!preadAll(fd, m_frame.data() + 8, bodySize, pos + kFrameHeader)) break;
-        if (crc32c(m_frame.data(), m_frame.size()) != get<std::uint32_t>(header + 4)) break;
+    std::byte header[kFrameHeaderV2];
+    while (pos + kFrameHeaderV1 <= static_cast<std::uint64_t>(size)) {
+        // Only the header is checked here: a damaged body with a sound header is skipped (and counted)
+        // when it is drained, so the frames after it survive. Bodies are verified by front().
+        const std::size_t available = static_cast<std::size_t>(
+            std::min<std::uint64_t>(kFrameHeaderV2, static_cast<std::uint64_t>(size) - pos));
+        FrameHeader parsed;
+        if (!preadAll(fd, header, available, pos) ||
+            !parseFrameHeader(std::span<const std::byte>(header, available), parsed)) {
+            break;
+        }
+        if (pos + parsed.frameBytes() > static_cast<std::uint64_t>(size)) break;
         if (pos >= m_readPos) {
             if (!seenPending) firstPending = pos;
             seenPending = true;
-            segment.records += count;
+            segment.records += parsed.records;
             ++segment.batches;
         }
-        pos += kFrameHeader + bodySize;
+        pos += parsed.frameBytes();
     }
     if (pos < static_cast<std::uint64_t>(size)) {
         // A torn write (crash mid-append) or damage: keep the valid prefix, count what was cut.
@@ -307,6 +267,7 @@ Expected<void, std::string> DiskBuffer::removeFront() {
     m_readPos = 0;
     m_frontBytes = 0;
     m_frontRecords = 0;
+    m_frontCorrupt = false;
     std::error_code ec;
     std::filesystem::remove(segmentPath(segment.id), ec);
     if (ec) {
@@ -316,33 +277,7 @@ Expected<void, std::string> DiskBuffer::removeFront() {
 }
 
 Expected<StoreResult, std::string> DiskBuffer::append(const ForwardBatch& batch) {
-    m_frame.clear();
-    put<std::uint32_t>(m_frame, kFrameMagic);
-    put<std::uint32_t>(m_frame, 0);  // crc, below
-    put<std::uint32_t>(m_frame, 0);  // body size, below
-    put<std::uint32_t>(m_frame, static_cast<std::uint32_t>(batch.records.size()));
-    put<std::uint8_t>(m_frame, static_cast<std::uint8_t>(batch.topics.size()));
-    for (const std::string& topic : batch.topics) {
-        const std::size_t length = std::min<std::size_t>(topic.size(), 255);
-        put<std::uint8_t>(m_frame, static_cast<std::uint8_t>(length));
-        const std::size_t at = m_frame.size();
-        m_frame.resize(at + length);
-        std::memcpy(m_frame.data() + at, topic.data(), length);
-    }
-    for (const BatchRecord& record : batch.records) {
-        put(m_frame, record.timestampMs);
-        put(m_frame, record.key);
-        put(m_frame, record.flags);
-        put(m_frame, record.size);
-        put(m_frame, record.topic);
-        const std::size_t at = m_frame.size();
-        m_frame.resize(at + record.size);
-        std::memcpy(m_frame.data() + at, batch.bytes.data() + record.offset, record.size);
-    }
-    const auto bodySize = static_cast<std::uint32_t>(m_frame.size() - kFrameHeader);
-    std::memcpy(m_frame.data() + 8, &bodySize, 4);
-    const std::uint32_t crc = crc32c(m_frame.data() + 8, m_frame.size() - 8);
-    std::memcpy(m_frame.data() + 4, &crc, 4);
+    m_codec.encode(batch, m_frame);
     const std::uint64_t frameBytes = m_frame.size();
 
     if (frameBytes > m_config.maxBytes) {
@@ -391,6 +326,8 @@ Expected<StoreResult, std::string> DiskBuffer::append(const ForwardBatch& batch)
     m_stats.pendingRecords += batch.size();
     ++m_stats.pendingBatches;
     m_stats.storedRecords += batch.size();
+    m_stats.rawBytes += m_codec.lastRawBytes();
+    m_stats.storedBytes += frameBytes;
     return StoreResult::Stored;
 }
 
@@ -406,22 +343,28 @@ Expected<bool, std::string> DiskBuffer::front(ForwardBatch& out) {
             return errnoText("disk buffer: cannot open", path);
         }
     }
-    std::byte header[kFrameHeader];
-    if (!preadAll(m_readFd, header, kFrameHeader, m_readPos) || get<std::uint32_t>(header) != kFrameMagic) {
+    std::byte header[kFrameHeaderV2];
+    const std::size_t available = static_cast<std::size_t>(
+        std::min<std::uint64_t>(kFrameHeaderV2, segment.bytes - std::min(segment.bytes, m_readPos)));
+    FrameHeader parsed;
+    if (!preadAll(m_readFd, header, available, m_readPos) ||
+        !parseFrameHeader(std::span<const std::byte>(header, available), parsed) ||
+        m_readPos + parsed.frameBytes() > segment.bytes) {
         return "disk buffer: bad frame header in " + path.string() + " at " + std::to_string(m_readPos);
     }
-    const auto bodySize = get<std::uint32_t>(header + 8);
-    const auto count = get<std::uint32_t>(header + 12);
-    m_frame.resize(8 + bodySize);
-    std::memcpy(m_frame.data(), header + 8, 8);
-    if (bodySize > kMaxBodyBytes || !preadAll(m_readFd, m_frame.data() + 8, bodySize, m_readPos + kFrameHeader) ||
-        crc32c(m_frame.data(), m_frame.size()) != get<std::uint32_t>(header + 4) ||
-        !decodeBody(std::span<const std::byte>(m_frame).subspan(8), count, out)) {
-        return "disk buffer: corrupt frame in " + path.string() + " at " + std::to_string(m_readPos);
+    m_frame.resize(parsed.frameBytes());
+    std::string error;
+    m_frontBytes = parsed.frameBytes();
+    m_frontRecords = parsed.records;
+    if (!preadAll(m_readFd, m_frame.data(), m_frame.size(), m_readPos)) {
+        error = std::strerror(errno);
+    } else if (m_codec.decode(m_frame, out, error)) {
+        m_frontCorrupt = false;
+        return true;
     }
-    m_frontBytes = kFrameHeader + bodySize;
-    m_frontRecords = count;
-    return true;
+    m_frontCorrupt = true;
+    return "disk buffer: corrupt frame in " + path.string() + " at " + std::to_string(m_readPos) + " (" +
+           std::to_string(parsed.records) + " records): " + error;
 }
 
 bool DiskBuffer::frontEndsSegment() const {
@@ -434,9 +377,22 @@ Expected<void, std::string> DiskBuffer::popFront() {
     }
     if (m_frontBytes == 0) {
         ForwardBatch scratch;
-        if (auto r = front(scratch); !r) {
-            return r.error();
+        if (auto r = front(scratch); !r && !m_frontCorrupt) {
+            // Not even the header is readable (the file changed since open()): the rest of this segment
+            // cannot be framed, so it is given up (counted) rather than blocking every later segment.
+            ++m_stats.corruptFrames;
+            m_stats.corruptRecords += m_segments.front().records;
+            m_stats.poppedRecords += m_segments.front().records;
+            if (auto removed = removeFront(); !removed) {
+                return removed.error();
+            }
+            return writeCursor();
         }
+    }
+    if (m_frontCorrupt) {
+        ++m_stats.corruptFrames;
+        m_stats.corruptRecords += m_frontRecords;
+        m_frontCorrupt = false;
     }
     Segment& segment = m_segments.front();
     m_readPos += m_frontBytes;

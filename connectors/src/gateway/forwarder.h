@@ -25,6 +25,8 @@ public:
     Forwarder(const Forwarder&) = delete;
     Forwarder& operator=(const Forwarder&) = delete;
 
+    //! Forwards each batch as one packed frame record per topic (GatewayConfig::forwardPacked). Before start().
+    void packForwards(Compression compression, std::uint64_t key);
     void start();
     //! Returns once every submitted batch is forwarded or stored and the upstream flushed; call after
     //! the channel is closed.
@@ -55,6 +57,15 @@ private:
     std::thread m_thread;
     std::vector<engine::log::RecordInput> m_records;  //!< reused per topic send
     ForwardBatch m_scratch;                          //!< a batch read back from disk, or a remainder
+    std::unique_ptr<BatchFrameCodec> m_packer;       //!< set when forwards are packed
+    std::uint64_t m_packKey = 0;
+    std::vector<std::byte> m_packed;                 //!< one packed frame, reused
+    Counter m_packedRaw;
+    Counter m_packedStored;
+    Counter m_bufferRaw;
+    Counter m_bufferStored;
+    Counter m_bufferCorrupt;
+    Compression m_compression = Compression::Zlib;
 
     Counter m_forwarded;
     Counter m_forwardedBatches;

@@ -208,6 +208,7 @@ Expected<std::unique_ptr<Gateway>, std::string> Gateway::start(GatewayConfig con
     if (topics.empty()) {
         return "gateway " + std::to_string(config.gateway) + ": no sensor kind is routed to it";
     }
+    config.buffer.compression = config.compression;
     auto buffer = DiskBuffer::open(config.buffer);
     if (!buffer) {
         return "gateway " + std::to_string(config.gateway) + ": " + buffer.error();
@@ -221,6 +222,9 @@ Expected<std::unique_ptr<Gateway>, std::string> Gateway::start(GatewayConfig con
     s.intake = std::make_unique<detail::Intake>(s.config, *s.channel);
     s.forwarder = std::make_unique<detail::Forwarder>(*s.channel, std::move(upstream), std::move(*buffer),
                                                       s.config.retryMin, s.config.retryMax);
+    if (s.config.forwardPacked) {
+        s.forwarder->packForwards(s.config.compression, static_cast<std::uint64_t>(s.config.gateway));
+    }
     try {
         if (!s.config.listenUdp.empty()) {
             auto endpoint = resolve<udp>(s.io, s.config.listenUdp, "--listen-udp");

@@ -78,6 +78,13 @@ void TestProcess::commandLineFillsTheConfig() {
     QVERIFY(c.gateway.payload == PayloadFormat::Reading);
     QVERIFY(!c.gateway.checkTimestamps);
     QCOMPARE(c.gateway.batchRecords, 100u);
+    QVERIFY(c.gateway.compression == cityops::connectors::gateway::Compression::Zlib);  // the default
+    QVERIFY(!c.gateway.forwardPacked);
+    GatewayCommand plain;
+    QCOMPARE(parse({"--log-dir", "/l", "--buffer-dir", "/b", "--compression", "none", "--forward", "packed"}, plain),
+             std::string());
+    QVERIFY(plain.gateway.compression == cityops::connectors::gateway::Compression::None);
+    QVERIFY(plain.gateway.forwardPacked);
     GatewayCommand help;
     QCOMPARE(parse({"--help"}, help), std::string());
     QVERIFY(help.action == GatewayCommand::Action::Help);
@@ -93,6 +100,8 @@ void TestProcess::commandLineErrorsNameTheOption() {
         {{"--log-dir", "l", "--buffer-dir", "b", "--listen-udp", "h:99999"}, "--listen-udp"},
         {{"--log-dir", "l", "--buffer-dir", "b", "--buffer-full", "panic"}, "--buffer-full"},
         {{"--log-dir", "l", "--buffer-dir", "b", "--frobnicate"}, "--frobnicate"},
+        {{"--log-dir", "l", "--buffer-dir", "b", "--compression", "lz4"}, "--compression"},
+        {{"--log-dir", "l", "--buffer-dir", "b", "--forward", "zipped"}, "--forward"},
         {{"--log-dir"}, "--log-dir needs a value"},
     };
     for (const auto& [args, named] : cases) {

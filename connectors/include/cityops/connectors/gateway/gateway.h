@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "cityops/connectors/gateway/batch_frame.h"
 #include "cityops/connectors/gateway/disk_buffer.h"
 #include "cityops/connectors/gateway/routing.h"
 #include "cityops/engine/expected.h"
@@ -38,6 +39,15 @@ struct GatewayConfig {
     std::chrono::milliseconds linger{20};  //!< …or when its oldest record has waited this long
     std::size_t queueBatches = 8;          //!< batches between the network thread and the forwarder
     DiskBufferConfig buffer;               //!< required: where batches wait while the upstream is down
+    //! Compression of the disk buffer's new frames (overrides buffer.compression) and, with forwardPacked,
+    //! of forwarded batches. Buffers written with another setting or by older versions still drain.
+    Compression compression = Compression::Zlib;
+    //! Forward each batch as one record per topic whose payload is the whole batch as a frame
+    //! (batch_frame.h; flags kBatchFramePayload, key = gateway number so one partition keeps the
+    //! gateway's order, timestamp = the batch's first event time), compressed per `compression`.
+    //! Consumers unpack them with unpackBatchRecord(). Off: one log record per reading, as the engine's
+    //! jobs read them.
+    bool forwardPacked = false;
     std::chrono::milliseconds retryMin{50};   //!< first retry delay after an upstream failure…
     std::chrono::milliseconds retryMax{2000};  //!< …doubling up to this
     int udpReceiveBufferBytes = 4 << 20;      //!< SO_RCVBUF asked for (the kernel may cap it)
@@ -66,8 +76,22 @@ struct GatewayStats {
     std::uint64_t bufferRecovered = 0;  //!< records found in the disk buffer at start
     std::uint64_t bufferRefused = 0;    //!< lost to FullPolicy::RefuseNew
     std::uint64_t bufferDropped = 0;    //!< lost to FullPolicy::DropOldest
-    std::uint64_t bufferFailed = 0;     //!< lost because the disk buffer could not store them (I/O error)
+    std::uint64_t bufferFailed = 0;     //!< lost because the disk buffer could not store or read them back
+    std::uint64_t bufferCorrupt = 0;    //!< of bufferFailed: lost because their buffered frame was damaged on disk
     std::uint64_t upstreamErrors = 0;   //!< failed sends and flushes
+    Compression compression = Compression::Zlib;
+    //! Batch frames written (disk buffer, and packed forwards): their size uncompressed and as written.
+    std::uint64_t compressionRawBytes = 0;
+    std::uint64_t compressionStoredBytes = 0;
+    //! compressionRawBytes / compressionStoredBytes (1 when nothing was framed yet).
+    double compressionRatio() const {
+        return compressionStoredBytes == 0 ? 1.0
+                                           : static_cast<double>(compressionRawBytes) /
+                                                 static_cast<double>(compressionStoredBytes);
+    }
+    std::uint64_t bytesSaved() const {
+        return compressionRawBytes > compressionStoredBytes ? compressionRawBytes - compressionStoredBytes : 0;
+    }
     bool upstreamUp = true;
     std::string lastUpstreamError;  //!< or of the disk buffer
     std::string lastRejection;  //!< "<reason>: <first bytes of the payload>"
@@ -81,6 +105,9 @@ std::string toJson(const GatewayStats& stats);
 //! linger) and forwards them to an upstream EventSink (the embedded log, later Kafka). While the upstream
 //! fails, batches go to a DiskBuffer and are drained in order once it is back; new batches queue
 //! behind them, so per-sensor order is kept. Malformed payloads are counted per reason and skipped.
+//!
+//! Batches written to the disk buffer are compressed frames (GatewayConfig::compression, zlib by default);
+//! with forwardPacked the forwarded batches are too.
 //!
 //! Threads: one Boost.Asio io_context thread (receive, decode, batch) and one forwarder thread (the
 //! only user of the upstream and the disk buffer); batches pass between them through a bounded pool, so
