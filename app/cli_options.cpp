@@ -47,6 +47,10 @@ QString helpText() {
         "                           <dir>/cityops.db with checkpoints; a killed run resumes exactly once.\n"
         "                           console: store the jobs' results there with checkpoints and resume\n"
         "  --checkpoint-interval <time>  with --data-dir: time between checkpoints (default: 30s)\n"
+        "  --serve                  serve the REST/WebSocket API and /metrics (see docs/SERVING.md)\n"
+        "  --serve-port <n>         port to serve on (default: 8787; 0 = any free port)\n"
+        "  --serve-bind <addr>      address to bind (default: 127.0.0.1)\n"
+        "  --serve-token <file>     bearer token file (default: <data-dir>/serve-token, created 0600)\n"
         "  --language <en|uk|ru>    user-interface language\n"
         "  --demo                   self-running offline demo in wall mode (Esc or Ctrl+Q ends it)\n"
         "  --demo-speed <x>         demo: simulated seconds per real second (default: per scenario)\n"
@@ -143,6 +147,17 @@ CliParseResult parseCommandLine(const QStringList& arguments) {
             if (!ms || *ms <= 0)
                 return fail(QStringLiteral("--checkpoint-interval: '%1' is not a positive duration such as 500ms or 30s").arg(v));
             o.checkpointIntervalMs = *ms;
+        } else if (arg == QLatin1String("--serve")) {
+            o.serve = true;
+        } else if (arg == QLatin1String("--serve-port")) {
+            if (!takeValue(v) || !parseNumber<int>(v, o.servePort, 0, 65535))
+                return fail(QStringLiteral("--serve-port needs a port from 0 to 65535 (0 = any free port)"));
+        } else if (arg == QLatin1String("--serve-bind")) {
+            if (!takeValue(v) || v.isEmpty()) return fail(QStringLiteral("--serve-bind needs an IP address"));
+            o.serveBind = v;
+        } else if (arg == QLatin1String("--serve-token")) {
+            if (!takeValue(v) || v.isEmpty()) return fail(QStringLiteral("--serve-token needs a file"));
+            o.serveTokenFile = v;
         } else if (arg == QLatin1String("--language")) {
             if (!takeValue(v) || !QStringList{QStringLiteral("en"), QStringLiteral("uk"), QStringLiteral("ru")}.contains(v))
                 return fail(QStringLiteral("--language must be en, uk or ru"));

@@ -27,6 +27,10 @@ struct CliOptions {
     QString screenshotPath;
     double screenshotAfterSeconds = 8.0;
     QString language;  //!< "en", "uk", "ru"; empty = saved setting or system locale
+    bool serve = false;  //!< --serve: the REST/WebSocket API and /metrics (docs/SERVING.md)
+    int servePort = 8787;
+    QString serveBind = QStringLiteral("127.0.0.1");
+    QString serveTokenFile;  //!< --serve-token FILE; empty = <data-dir>/serve-token (created 0600)
     bool demo = false;         //!< --demo: the self-running offline demo in wall mode
     double demoSpeed = 0.0;    //!< --demo-speed; 0 = per scenario (about two minutes each)
     int demoExitAfter = 0;     //!< --demo-exit-after N: stop after N scenarios (tests, screenshots)

@@ -28,6 +28,7 @@
 #include "sql_command.h"
 #include "audit_command.h"
 #include "cli_options.h"
+#include "serve_mode.h"
 #include "cityops_version.h"
 
 namespace {
@@ -59,6 +60,7 @@ QString headlessEquivalent(const QString& program, const CliOptions& o) {
 int runHeadlessMode(const CliOptions& o, const sim::Scenario& scenario) {
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
+    if (o.serve) return cityops::app::runHeadlessServe(o, scenario, g_cancel);
     const sim::City city = sim::generateDemoCity(scenario.seed, scenario.sensorCount);
     if (!o.dataDir.isEmpty()) {
         sim::JobsRunOptions jobs;
@@ -149,6 +151,8 @@ int runConsole(int argc, char** argv, const CliOptions& o, const sim::Scenario& 
 
     cityops::widgets::MainWindow window(city, scenario, jobs, runner);
     window.show();
+    const auto serving = o.serve ? cityops::app::startConsoleServe(o, jobs, window) : nullptr;
+    if (o.serve && !serving) return 1;
     runner.start();
     if (const auto report = cityops::crash::takePendingReport(crashDir); report && o.screenshotPath.isEmpty())
         cityops::widgets::CrashReportDialog::offer(&window, QString::fromStdString(report->string()));
