@@ -2,6 +2,7 @@
 
 #include <QSettings>
 #include <algorithm>
+#include <iterator>
 
 namespace cityops::widgets {
 
@@ -27,6 +28,11 @@ const std::vector<ConsoleSettings::Spec>& ConsoleSettings::specs() {
         {Key::LayerHeatMap, QStringLiteral("map/layers/heatMap"), true},
         {Key::LayerSensors, QStringLiteral("map/layers/sensors"), true},
         {Key::LayerAlerts, QStringLiteral("map/layers/alerts"), true},
+        {Key::EscalationMinutes, QStringLiteral("alerts/escalationMinutes"), 2},
+        {Key::WebhookPolice, QStringLiteral("dispatch/webhooks/police"), QString()},
+        {Key::WebhookFire, QStringLiteral("dispatch/webhooks/fire"), QString()},
+        {Key::WebhookTraffic, QStringLiteral("dispatch/webhooks/traffic"), QString()},
+        {Key::WebhookEnergy, QStringLiteral("dispatch/webhooks/energy"), QString()},
     };
     return kSpecs;
 }
@@ -50,6 +56,43 @@ ConsoleSettings::Key ConsoleSettings::layerKey(maps::MapLayer layer) {
             return Key::LayerAlerts;
     }
     return Key::LayerSensors;
+}
+
+namespace {
+
+//! The services in AlertWorkflow::services() order with their webhook settings.
+struct ServiceWebhook {
+    const char* service;
+    ConsoleSettings::Key key;
+};
+constexpr ServiceWebhook kServiceWebhooks[] = {
+    {"Police", ConsoleSettings::Key::WebhookPolice},
+    {"Fire Department", ConsoleSettings::Key::WebhookFire},
+    {"Traffic Control", ConsoleSettings::Key::WebhookTraffic},
+    {"Energy Company", ConsoleSettings::Key::WebhookEnergy},
+};
+
+}  // namespace
+
+std::optional<ConsoleSettings::Key> ConsoleSettings::webhookKey(const QString& service) {
+    for (const ServiceWebhook& entry : kServiceWebhooks) {
+        if (service == QLatin1String(entry.service)) return entry.key;
+    }
+    return std::nullopt;
+}
+
+bool ConsoleSettings::isWebhookKey(Key key) {
+    return std::any_of(std::begin(kServiceWebhooks), std::end(kServiceWebhooks),
+                       [key](const ServiceWebhook& entry) { return entry.key == key; });
+}
+
+std::map<std::string, std::string> ConsoleSettings::webhookUrls() const {
+    std::map<std::string, std::string> urls;
+    for (const ServiceWebhook& entry : kServiceWebhooks) {
+        const QString url = value(entry.key).toString().trimmed();
+        if (!url.isEmpty()) urls.emplace(entry.service, url.toStdString());
+    }
+    return urls;
 }
 
 QStringList ConsoleSettings::languages() {

@@ -14,6 +14,7 @@
 #include <cmath>
 
 #include "cityops/maps/map_view.h"
+#include "cityops/widgets/alert_dispatch.h"
 #include "cityops/widgets/alert_model.h"
 #include "cityops/widgets/alert_panel.h"
 #include "cityops/widgets/alert_workflow.h"
@@ -103,6 +104,10 @@ void MainWindow::openAlertStores() {
         m_alertStorage = std::move(*storage);
         m_workflow->setStorage(m_alertStorage.get());
     } else {
+        m_dispatch = new AlertDispatch(*m_settings, options.path, this);
+        m_workflow->setDispatchNotifier([dispatch = m_dispatch] { dispatch->wake(); });
+        connect(m_dispatch, &AlertDispatch::statusChanged, this,
+                [this](const QString& status) { statusBar()->showMessage(status, 10'000); });
         statusBar()->showMessage(tr("Alert actions are not stored: %1").arg(QString::fromStdString(storage.error().message)));
     }
     if (auto log = connectors::audit::AuditLog::open(m_jobs.dataDir())) {
@@ -264,6 +269,14 @@ QDialog* MainWindow::openSettingsDialog() {
     auto* dialog = new SettingsDialog(*m_settings, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
+        case Key::EscalationMinutes:
+            m_workflow->setEscalationTimeoutMs(qint64{m_settings->escalationMinutes()} * 60'000);
+            break;
+        case Key::WebhookPolice:  // AlertDispatch follows these itself
+        case Key::WebhookFire:
+        case Key::WebhookTraffic:
+        case Key::WebhookEnergy:
+            break;
     return dialog;
 }
 

@@ -7,11 +7,14 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "cityops/connectors/dispatch/http_webhook.h"
+#include "cityops/widgets/alert_workflow.h"
 #include "cityops/widgets/console_settings.h"
 
 namespace cityops::widgets {
@@ -34,7 +37,9 @@ SettingsDialog::SettingsDialog(ConsoleSettings& settings, QWidget* parent)
       m_speed(new QDoubleSpinBox),
       m_sound(new QCheckBox(tr("Beep when new alerts arrive"))),
       m_frameRate(new QSpinBox),
-      m_wallCycle(new QSpinBox) {
+      m_wallCycle(new QSpinBox),
+      m_escalation(new QSpinBox),
+      m_webhookError(new QLabel) {
     setObjectName(QStringLiteral("settingsDialog"));
     setWindowTitle(tr("Settings"));
 
@@ -76,11 +81,33 @@ SettingsDialog::SettingsDialog(ConsoleSettings& settings, QWidget* parent)
         layerLayout->addWidget(check);
     }
 
+    auto* serviceBox = new QGroupBox(tr("Alert service"));
+    serviceBox->setObjectName(QStringLiteral("alertServiceBox"));
+    auto* serviceForm = new QFormLayout(serviceBox);
+    m_escalation->setObjectName(QStringLiteral("escalationSpin"));
+    m_escalation->setRange(0, ConsoleSettings::kMaxEscalationMinutes);
+    m_escalation->setSuffix(tr(" min"));
+    m_escalation->setSpecialValueText(tr("never"));
+    serviceForm->addRow(tr("&Escalate unacknowledged critical alerts after:"), m_escalation);
+    const QStringList services = AlertWorkflow::services();
+    for (std::size_t i = 0; i < m_webhooks.size(); ++i) {
+        auto* edit = new QLineEdit;
+        edit->setObjectName(QStringLiteral("webhookEdit%1").arg(i));
+        edit->setPlaceholderText(tr("http://host:port/path (empty: not dispatched)"));
+        edit->setClearButtonEnabled(true);
+        m_webhooks[i] = edit;
+        serviceForm->addRow(tr("%1 webhook:").arg(AlertWorkflow::serviceText(services.value(static_cast<int>(i)))), edit);
+    }
+    m_webhookError->setObjectName(QStringLiteral("webhookError"));
+    m_webhookError->setWordWrap(true);
+    m_webhookError->setStyleSheet(QStringLiteral("color: #d9534f"));
+    m_webhookError->hide();
+    serviceForm->addRow(QString(), m_webhookError);
+
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel | QDialogButtonBox::Apply |
                                          QDialogButtonBox::RestoreDefaults);
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
-        apply();
-        accept();
+        if (apply()) accept();
     });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(buttons->button(QDialogButtonBox::Apply), &QPushButton::clicked, this, &SettingsDialog::apply);
@@ -92,6 +119,7 @@ SettingsDialog::SettingsDialog(ConsoleSettings& settings, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(general);
     layout->addWidget(layerBox);
+    layout->addWidget(serviceBox);
     layout->addWidget(buttons);
     load();
 }
@@ -105,10 +133,30 @@ void SettingsDialog::load() {
     m_wallCycle->setValue(m_settings.wallCycleSeconds());
     for (maps::MapLayer layer : maps::kAllMapLayers)
         m_layers[static_cast<std::size_t>(layer)]->setChecked(m_settings.layerVisible(layer));
+    m_escalation->setValue(m_settings.escalationMinutes());
+    const QStringList services = AlertWorkflow::services();
+    for (std::size_t i = 0; i < m_webhooks.size(); ++i) {
+        const auto key = ConsoleSettings::webhookKey(services.value(static_cast<int>(i)));
+        m_webhooks[i]->setText(key ? m_settings.value(*key).toString() : QString());
+    }
+    m_webhookError->hide();
 }
 
-void SettingsDialog::apply() {
+bool SettingsDialog::apply() {
     using Key = ConsoleSettings::Key;
+    const QStringList services = AlertWorkflow::services();
+    for (std::size_t i = 0; i < m_webhooks.size(); ++i) {
+        const QString url = m_webhooks[i]->text().trimmed();
+        if (url.isEmpty()) continue;
+        const auto parsed = connectors::dispatch::parseWebhookUrl(url.toStdString());
+        if (parsed.error.empty()) continue;
+        m_webhookError->setText(tr("%1 webhook: %2").arg(AlertWorkflow::serviceText(services.value(static_cast<int>(i))),
+                                                       QString::fromStdString(parsed.error)));
+        m_webhookError->show();
+        m_webhooks[i]->setFocus();
+        return false;
+    }
+    m_webhookError->hide();
     m_settings.setValue(Key::Theme, m_theme->currentData());
     m_settings.setValue(Key::Language, m_language->currentData());
     m_settings.setValue(Key::DefaultSpeed, m_speed->value());
@@ -117,6 +165,12 @@ void SettingsDialog::apply() {
     m_settings.setValue(Key::WallCycleSeconds, m_wallCycle->value());
     for (maps::MapLayer layer : maps::kAllMapLayers)
         m_settings.setLayerVisible(layer, m_layers[static_cast<std::size_t>(layer)]->isChecked());
+    m_settings.setValue(Key::EscalationMinutes, m_escalation->value());
+    for (std::size_t i = 0; i < m_webhooks.size(); ++i) {
+        if (const auto key = ConsoleSettings::webhookKey(services.value(static_cast<int>(i))))
+            m_settings.setValue(*key, m_webhooks[i]->text().trimmed());
+    }
+    return true;
 }
 
 }  // namespace cityops::widgets

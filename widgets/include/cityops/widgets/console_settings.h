@@ -3,6 +3,9 @@
 #include <QObject>
 #include <QString>
 #include <QVariant>
+#include <map>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "cityops/maps/map_layer.h"
@@ -33,6 +36,11 @@ public:
         LayerHeatMap,
         LayerSensors,
         LayerAlerts,
+        EscalationMinutes,  //!< a critical alert still New after this long is escalated; 0 = never
+        WebhookPolice,      //!< the dispatch webhook of each service ("" = not configured)
+        WebhookFire,
+        WebhookTraffic,
+        WebhookEnergy,
     };
     Q_ENUM(Key)
 
@@ -46,6 +54,9 @@ public:
     static const std::vector<Spec>& specs();
     static const Spec& spec(Key key);
     static Key layerKey(maps::MapLayer layer);
+    //! The webhook setting of a service named as AlertWorkflow::services() names it; nullopt for others.
+    static std::optional<Key> webhookKey(const QString& service);
+    static bool isWebhookKey(Key key);
     //! The languages offered: ISO codes in menu order.
     static QStringList languages();
 
@@ -65,11 +76,15 @@ public:
     bool alertSound() const { return value(Key::AlertSound).toBool(); }
     int frameRate() const { return value(Key::FrameRate).toInt(); }
     int wallCycleSeconds() const { return value(Key::WallCycleSeconds).toInt(); }
+    int escalationMinutes() const { return value(Key::EscalationMinutes).toInt(); }
+    //! Service name → webhook URL, configured services only (the dispatch outbox's serviceUrls).
+    std::map<std::string, std::string> webhookUrls() const;
     bool layerVisible(maps::MapLayer layer) const { return value(layerKey(layer)).toBool(); }
     void setLayerVisible(maps::MapLayer layer, bool visible) { setValue(layerKey(layer), visible); }
 
     static constexpr int kMinFrameRate = 5;
     static constexpr int kMaxFrameRate = 60;
+    static constexpr int kMaxEscalationMinutes = 240;
 
 signals:
     void changed(cityops::widgets::ConsoleSettings::Key key);

@@ -37,6 +37,7 @@ class AuditLog;
 
 namespace cityops::widgets {
 
+class AlertDispatch;
 class AlertModel;
 class AlertPanel;
 class AlertWorkflow;
@@ -128,6 +129,7 @@ private:
     std::unique_ptr<engine::storage::Storage> m_alertStorage;
     std::unique_ptr<connectors::audit::AuditLog> m_auditLog;
     LiveChartPanel* m_chart;
+    AlertDispatch* m_dispatch = nullptr;  //!< the outbox sender, with a data directory only
     QDockWidget* m_chartDock = nullptr;
     QDockWidget* m_alertDock = nullptr;
     QDockWidget* m_layerDock = nullptr;
