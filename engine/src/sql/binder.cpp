@@ -7,13 +7,10 @@
 #include <map>
 #include <set>
 
-#include "batch/value_parse.h"
 
 namespace cityops::engine::sql::detail {
 
 namespace {
-
-constexpr std::int64_t kMsPerDay = 86'400'000;
 
 std::string_view typeText(DataType t) { return batch::typeName(t); }
 bool numeric(DataType t) { return t == DataType::Int64 || t == DataType::Double; }
@@ -797,16 +794,7 @@ private:
         if (numeric(a.type) && numeric(b.type)) return {std::move(a), std::move(b)};
         auto temporalLiteral = [&](BoundExpr& lit, DataType to) {
             if (lit.op != BOp::Literal || lit.type != DataType::String) return false;
-            std::optional<std::int64_t> v;
-            if (to == DataType::Date) {
-                v = batch::detail::parseDate(lit.str, batch::detail::DateFormat::Iso);
-            } else {
-                v = batch::detail::parseTimestamp(lit.str);
-                if (!v) {
-                    const auto d = batch::detail::parseDate(lit.str, batch::detail::DateFormat::Iso);
-                    if (d) v = *d * kMsPerDay;
-                }
-            }
+            const std::optional<std::int64_t> v = parseTemporal(lit.str, to);
             if (!v) raise(SqlErrc::TypeMismatch, "'" + lit.str + "' is not a valid " + std::string(typeText(to)), lit.pos);
             lit.type = to;
             lit.i = *v;

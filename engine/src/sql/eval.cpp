@@ -212,9 +212,7 @@ Value callRow(const BoundExpr& e, const std::vector<Operand>& args, std::size_t 
         }
         case Func::ToDate:
             if (a.type == DataType::String) {
-                const auto d = batch::detail::parseDate(a.s, batch::detail::DateFormat::Iso);
-                if (d) return Value::ofInt(*d, DataType::Date);
-                const auto ts = batch::detail::parseTimestamp(a.s);
+                const auto ts = parseTemporal(a.s, DataType::Timestamp);
                 return ts ? Value::ofInt(floorDiv(*ts, kMsPerDay), DataType::Date) : Value::nullOf(DataType::Date);
             }
             return Value::ofInt(a.type == DataType::Date ? a.i : floorDiv(a.i, kMsPerDay), DataType::Date);
@@ -318,6 +316,13 @@ Value arithmetic(BOp op, const Value& a, const Value& b, DataType type) {
 }
 
 }  // namespace
+
+std::optional<std::int64_t> parseTemporal(std::string_view text, DataType type) {
+    if (type == DataType::Date) return batch::detail::parseDate(text, batch::detail::DateFormat::Iso);
+    if (auto ts = batch::detail::parseTimestamp(text)) return ts;
+    const auto d = batch::detail::parseDate(text, batch::detail::DateFormat::Iso);
+    return d ? std::optional<std::int64_t>(*d * kMsPerDay) : std::nullopt;
+}
 
 int compareValues(const Value& a, const Value& b) {
     if (a.type == DataType::String || b.type == DataType::String) {
@@ -514,16 +519,7 @@ Column evaluate(const BoundExpr& e, const batch::Table& input, ExecContext& ctx)
                         out.appendNull();
                     }
                 } else if (v.type == DataType::String && (e.type == DataType::Date || e.type == DataType::Timestamp)) {
-                    std::optional<std::int64_t> parsed;
-                    if (e.type == DataType::Date) {
-                        parsed = batch::detail::parseDate(v.s, batch::detail::DateFormat::Iso);
-                    } else {
-                        parsed = batch::detail::parseTimestamp(v.s);
-                        if (!parsed) {
-                            const auto d = batch::detail::parseDate(v.s, batch::detail::DateFormat::Iso);
-                            if (d) parsed = *d * kMsPerDay;
-                        }
-                    }
+                    const auto parsed = parseTemporal(v.s, e.type);
                     parsed ? out.appendInt(*parsed) : out.appendNull();
                 } else {
                     out.appendValue(batch::detail::castValue(v, e.type));

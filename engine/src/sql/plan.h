@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -156,6 +157,8 @@ batch::Table execute(const PlanNode& node, ExecContext& ctx);
 batch::Table executeWindows(const PlanNode& node, const batch::Table& input, ExecContext& ctx);
 //! Indexes of rows in sorted order (stable).
 std::vector<std::size_t> sortedRows(const batch::Table& input, const std::vector<SortSpec>& keys, ExecContext& ctx);
+//! A date (days) or timestamp (ms) read from ISO text (a timestamp also from a bare date); nullopt if invalid.
+std::optional<std::int64_t> parseTemporal(std::string_view text, DataType type);
 //! Three-way comparison of two non-null values of comparable types.
 int compareValues(const batch::Value& a, const batch::Value& b);
 //! Operators in the plan (for progress).

@@ -29,4 +29,14 @@ inline cityops::engine::sql::Catalog dataCatalog() {
     return catalog;
 }
 
+//! The design's monthly noise query exactly as docs/BATCH_HISTORY.md prints it ("" when not found).
+inline std::string designNoiseQuery() {
+    const std::string doc = readText(std::filesystem::path(CITYOPS_SOURCE_DIR) / "docs/BATCH_HISTORY.md");
+    const std::size_t section = doc.find("## Monthly noise statistics per district");
+    const std::size_t start = section == std::string::npos ? section : doc.find("```sql\n", section);
+    const std::size_t end = start == std::string::npos ? start : doc.find("```", start + 7);
+    if (end == std::string::npos) return {};
+    return doc.substr(start + 7, end - start - 7);
+}
+
 }  // namespace sqltest

@@ -52,15 +52,6 @@ double percentile(std::vector<double> v, double p) {
     return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
 }
 
-std::string extractDesignNoiseQuery() {
-    const std::string doc = sqltest::readText(std::filesystem::path(CITYOPS_SOURCE_DIR) / "docs/BATCH_HISTORY.md");
-    const std::size_t section = doc.find("## Monthly noise statistics per district");
-    const std::size_t start = doc.find("```sql\n", section);
-    const std::size_t end = doc.find("```", start + 7);
-    if (section == std::string::npos || start == std::string::npos || end == std::string::npos) return {};
-    return doc.substr(start + 7, end - start - 7);
-}
-
 }  // namespace
 
 //! SQL results against the programmatic API and hand loops on the same data.
@@ -295,7 +286,7 @@ private slots:
         QueryOptions options;
         options.parameters["month_start"] = "TIMESTAMP '2026-11-01 00:00:00'";
         options.parameters["month_end"] = "TIMESTAMP '2026-12-01 00:00:00'";
-        const std::string design = extractDesignNoiseQuery();
+        const std::string design = sqltest::designNoiseQuery();
         QVERIFY(design.find("percentile(hour_avg_db, 0.95)") != std::string::npos);
         auto r = runQuery(catalog, design, options);
         QVERIFY2(r, r ? "" : r.error().toText().c_str());
