@@ -644,7 +644,8 @@ void TestServing::grafanaDashboardUsesExportedMetrics() {
 bool TestServing::receiveUntil(serving_test::WsClient& ws, const std::function<bool(const QJsonObject&)>& found,
                                int messages) {
     for (int i = 0; i < messages; ++i) {
-        const auto text = ws.receive();
+        // A generous guard, not a timing assertion: slow sanitizer/valgrind runs need it.
+        const auto text = ws.receive(std::chrono::seconds(60));
         if (!text) return false;
         if (found(QJsonDocument::fromJson(QByteArray::fromStdString(*text)).object())) return true;
     }
