@@ -7,7 +7,7 @@
 namespace cityops::simulation::detail {
 namespace {
 
-constexpr std::size_t kMaxMetrics = 2;
+constexpr std::size_t kMaxMetrics = 4;  // air quality: CO2, PM2.5, O3, NO2
 
 double chance(std::uint64_t seedKey, std::uint32_t sensor, std::uint64_t seq, std::uint64_t salt) {
     return toUnit(

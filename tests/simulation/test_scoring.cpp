@@ -147,10 +147,14 @@ void TestScoring::engineRulesAreScorable() {
     QVERIFY(isEngineRule("co2_high"));
     QVERIFY(isEngineRule("emergency_confirmed"));
     QVERIFY(isEngineRule("energy_anomaly"));
-    QVERIFY(!isEngineRule("traffic_jam"));
+    for (const char* rule : {"traffic_jam", "heat_stress", "energy_outage", "sensor_silent"}) {
+        QVERIFY2(isEngineRule(rule), rule);
+    }
+    QVERIFY(!isEngineRule("emergency_fire"));
     // Every engine rule is a name scenarios may declare.
     const std::vector<std::string> known = knownAlertNames();
-    for (const char* rule : {"co2_high", "emergency_confirmed", "energy_anomaly"}) {
+    for (const char* rule : {"co2_high", "emergency_confirmed", "energy_anomaly", "traffic_jam", "heat_stress",
+                             "energy_outage", "sensor_silent"}) {
         QVERIFY(std::find(known.begin(), known.end(), rule) != known.end());
     }
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cityops/engine/stream/city_jobs.h"
+#include "jobs_support.h"
 
 namespace cityops::engine::stream {
 
@@ -59,18 +60,8 @@ struct MeterBaseline {
     std::uint16_t anomalousRun = 0;
 };
 
-struct PendingReading {
-    TimeMs eventTime = 0;
-    std::uint64_t seq = 0;
-    Key key = 0;
-    double value = 0.0;
-    std::uint32_t sensorId = 0;
-    std::uint16_t locationId = 0;
-};
-
-bool pendingAfter(const PendingReading& a, const PendingReading& b) {
-    return std::tie(a.eventTime, a.key, a.seq, a.value) > std::tie(b.eventTime, b.key, b.seq, b.value);
-}
+using jobs_detail::EventTimeBuffer;
+using jobs_detail::PendingReading;
 
 class EnergyAnomalyOperator final : public KeyedOperator<Reading, Alert> {
 public:
@@ -89,18 +80,12 @@ public:
             ++m_counters.lateDropped;  // the meter's baseline has moved past it: counted, not scored
             return;
         }
-        m_pending.push_back(PendingReading{eventTime, value.seq, key, value.value, value.sensorId, value.locationId});
-        std::push_heap(m_pending.begin(), m_pending.end(), pendingAfter);
+        m_pending.push(PendingReading{eventTime, value.seq, key, value.value, value.sensorId, value.locationId, 0});
     }
 
     void onWatermark(TimeMs watermark, Collector<Alert>& out) override {
         m_watermark = watermark;
-        while (!m_pending.empty() && m_pending.front().eventTime <= watermark) {
-            std::pop_heap(m_pending.begin(), m_pending.end(), pendingAfter);
-            const PendingReading r = m_pending.back();
-            m_pending.pop_back();
-            score(r, out);
-        }
+        m_pending.releaseUpTo(watermark, [&](const PendingReading& r) { score(r, out); });
     }
 
     void snapshot(StateWriter& writer) const override {
@@ -111,10 +96,7 @@ public:
             writer.put<Key>(key);
             writer.put<MeterBaseline>(*baseline);
         }
-        writer.put<std::uint64_t>(m_pending.size());
-        for (const PendingReading& p : m_pending) {
-            writer.put<PendingReading>(p);
-        }
+        m_pending.snapshot(writer);
     }
 
     bool restore(StateReader& reader, const KeyFilter& filter) override {
@@ -130,19 +112,11 @@ public:
                 m_meters[key] = std::make_unique<MeterBaseline>(baseline);
             }
         }
-        const auto pending = reader.get<std::uint64_t>();
-        for (std::uint64_t i = 0; i < pending && !reader.failed(); ++i) {
-            const PendingReading p = reader.get<PendingReading>();
-            if (filter.owns(p.key)) {
-                m_pending.push_back(p);
-                std::push_heap(m_pending.begin(), m_pending.end(), pendingAfter);
-            }
-        }
-        return !reader.failed();
+        return m_pending.restore(reader, filter) && !reader.failed();
     }
 
     std::size_t stateBytes() const override {
-        return m_meters.size() * (sizeof(MeterBaseline) + 32) + m_pending.capacity() * sizeof(PendingReading);
+        return m_meters.size() * (sizeof(MeterBaseline) + 32) + m_pending.stateBytes();
     }
     OperatorCounters counters() const override { return m_counters; }
     std::string name() const override { return "pattern(energy anomaly, robust z-score)"; }
@@ -215,7 +189,7 @@ private:
 
     EnergyAnomalyConfig m_config;
     std::unordered_map<Key, std::unique_ptr<MeterBaseline>> m_meters;
-    std::vector<PendingReading> m_pending;  //!< min-heap by (event time, key, seq)
+    EventTimeBuffer m_pending;
     TimeMs m_watermark = kNoWatermark;
     OperatorCounters m_counters;
 };

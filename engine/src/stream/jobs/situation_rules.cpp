@@ -5,12 +5,12 @@
 #include <cmath>
 #include <limits>
 #include <memory>
-#include <tuple>
 #include <unordered_map>
 #include <vector>
 
 #include "cityops/engine/stream/city_jobs.h"
 #include "cityops/engine/stream/timers.h"
+#include "jobs_support.h"
 
 namespace cityops::engine::stream {
 
@@ -457,21 +457,7 @@ struct MeterLevel {
     std::int32_t unused = 0;  //!< explicit padding: snapshots hold no indeterminate bytes
 };
 
-struct PendingMeterReading {
-    TimeMs eventTime = 0;
-    std::uint64_t seq = 0;
-    Key key = 0;
-    double value = 0.0;
-    std::uint32_t sensorId = 0;
-    std::uint16_t locationId = 0;
-    std::uint16_t unused = 0;  //!< explicit padding: snapshots hold no indeterminate bytes
-};
-
-static_assert(sizeof(MeterLevel) == 32 && sizeof(PendingMeterReading) == 40, "no padding in snapshots");
-
-bool pendingAfter(const PendingMeterReading& a, const PendingMeterReading& b) {
-    return std::tie(a.eventTime, a.key, a.seq, a.value) > std::tie(b.eventTime, b.key, b.seq, b.value);
-}
+static_assert(sizeof(MeterLevel) == 32, "MeterLevel must have no padding");
 
 class EnergyOutageOperator final : public KeyedOperator<Reading, Alert> {
 public:
@@ -489,18 +475,12 @@ public:
             ++m_counters.lateDropped;
             return;
         }
-        m_pending.push_back(PendingMeterReading{eventTime, r.seq, key, r.value, r.sensorId, r.locationId, 0});
-        std::push_heap(m_pending.begin(), m_pending.end(), pendingAfter);
+        m_pending.push(jobs_detail::PendingReading{eventTime, r.seq, key, r.value, r.sensorId, r.locationId, 0});
     }
 
     void onWatermark(TimeMs watermark, Collector<Alert>& out) override {
         m_watermark = watermark;
-        while (!m_pending.empty() && m_pending.front().eventTime <= watermark) {
-            std::pop_heap(m_pending.begin(), m_pending.end(), pendingAfter);
-            const PendingMeterReading r = m_pending.back();
-            m_pending.pop_back();
-            judge(r, out);
-        }
+        m_pending.releaseUpTo(watermark, [&](const jobs_detail::PendingReading& r) { judge(r, out); });
     }
 
     void snapshot(StateWriter& writer) const override {
@@ -511,14 +491,7 @@ public:
             writer.put<Key>(key);
             writer.put<MeterLevel>(m_meters.at(key));
         }
-        // In event-time order: restoring pushes them back in that order, which rebuilds the same heap.
-        std::vector<PendingMeterReading> pending = m_pending;
-        std::sort(pending.begin(), pending.end(),
-                  [](const PendingMeterReading& a, const PendingMeterReading& b) { return pendingAfter(b, a); });
-        writer.put<std::uint64_t>(pending.size());
-        for (const PendingMeterReading& p : pending) {
-            writer.put<PendingMeterReading>(p);
-        }
+        m_pending.snapshot(writer);
     }
 
     bool restore(StateReader& reader, const KeyFilter& filter) override {
@@ -534,25 +507,17 @@ public:
                 m_meters[key] = level;
             }
         }
-        const auto pending = reader.get<std::uint64_t>();
-        for (std::uint64_t i = 0; i < pending && !reader.failed(); ++i) {
-            const PendingMeterReading p = reader.get<PendingMeterReading>();
-            if (filter.owns(p.key)) {
-                m_pending.push_back(p);
-                std::push_heap(m_pending.begin(), m_pending.end(), pendingAfter);
-            }
-        }
-        return !reader.failed();
+        return m_pending.restore(reader, filter) && !reader.failed();
     }
 
     std::size_t stateBytes() const override {
-        return m_meters.size() * (sizeof(MeterLevel) + 32) + m_pending.capacity() * sizeof(PendingMeterReading);
+        return m_meters.size() * (sizeof(MeterLevel) + 32) + m_pending.stateBytes();
     }
     OperatorCounters counters() const override { return m_counters; }
     std::string name() const override { return "rule(energy outage)"; }
 
 private:
-    void judge(const PendingMeterReading& r, Collector<Alert>& out) {
+    void judge(const jobs_detail::PendingReading& r, Collector<Alert>& out) {
         MeterLevel& m = m_meters[r.key];
         const bool trusted = m.normalReadings >= m_config.warmupReadings && m.level >= m_config.minLevelKwh;
         if (trusted && r.value < m_config.dropShare * m.level) {
@@ -581,7 +546,7 @@ private:
 
     EnergyOutageConfig m_config;
     std::unordered_map<Key, MeterLevel> m_meters;
-    std::vector<PendingMeterReading> m_pending;  //!< min-heap by (event time, key, seq)
+    jobs_detail::EventTimeBuffer m_pending;
     TimeMs m_watermark = kNoWatermark;
     OperatorCounters m_counters;
 };
