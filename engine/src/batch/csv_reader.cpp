@@ -115,6 +115,12 @@ std::vector<ColumnPlan> planColumns(const std::vector<RowSource>& rows, std::siz
     return plans;
 }
 
+//! The name of column c; a field past the header's width (a long row with a bad field) is named by
+//! its position like an unnamed column.
+std::string columnLabel(const std::vector<std::string>& names, std::size_t c) {
+    return c < names.size() ? names[c] : "column_" + std::to_string(c + 1);
+}
+
 Table buildRejects(const std::vector<RejectEntry>& entries, const std::vector<std::string>& names) {
     Column line(DataType::Int64);
     Column offset(DataType::Int64);
@@ -127,7 +133,7 @@ Table buildRejects(const std::vector<RejectEntry>& entries, const std::vector<st
         if (e.column == kNoColumn)
             column.appendNull();
         else
-            column.appendString(names[e.column]);
+            column.appendString(columnLabel(names, e.column));
         reason.appendString(e.reason);
         value.appendString(e.value);
     }
@@ -166,7 +172,7 @@ Result<CsvLoad> readCsvWithProgress(std::string_view text, const CsvOptions& opt
 
 std::string describe(const RejectEntry& e, const std::vector<std::string>& names) {
     std::string text = "line " + std::to_string(e.line) + " (byte " + std::to_string(e.offset) + ")";
-    if (e.column != kNoColumn) text += ", column '" + names[e.column] + "'";
+    if (e.column != kNoColumn) text += ", column '" + columnLabel(names, e.column) + "'";
     text += ": " + e.reason;
     if (!e.value.empty()) text += " ('" + e.value + "')";
     return text;

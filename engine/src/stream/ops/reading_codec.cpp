@@ -240,6 +240,9 @@ DecodeError ReadingDecoder::Impl::decode(std::span<const std::byte> payload, std
     if (kindOfMetric(result.reading.metric) != result.reading.kind) {
         return DecodeError::UnknownKind;
     }
+    if (result.reading.metric == Metric::VehicleCount && result.reading.value < 0.0) {
+        return DecodeError::WrongType;  // a count is never negative
+    }
     if (limits.sensorCount != 0 && result.reading.sensorId >= limits.sensorCount) {
         return DecodeError::UnknownSensor;
     }

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cmath>
 #include <cstring>
 #include <optional>
 #include <span>
@@ -36,7 +37,8 @@ inline RecordInput readingRecord(const Reading& reading) {
     return {reading.eventTimeMs, reading.sensorId, kReadingPayload, std::as_bytes(std::span(&reading, 1))};
 }
 
-//! The Reading in a record written by readingRecord(); nullopt if the payload is not one.
+//! The Reading in a record written by readingRecord(); nullopt if the payload is not one, including
+//! bytes from an untrusted producer whose kind or metric is out of range or whose value is not finite.
 inline std::optional<Reading> readingOf(const RecordView& record) {
     static_assert(std::is_trivially_copyable_v<Reading>);
     if (record.flags != kReadingPayload || record.payload.size() != sizeof(Reading)) {
@@ -44,6 +46,10 @@ inline std::optional<Reading> readingOf(const RecordView& record) {
     }
     Reading reading;
     std::memcpy(&reading, record.payload.data(), sizeof(Reading));
+    if (static_cast<int>(reading.kind) >= kSensorKindCount || static_cast<int>(reading.metric) >= kMetricCount ||
+        !std::isfinite(reading.value)) {
+        return std::nullopt;
+    }
     return reading;
 }
 

@@ -27,7 +27,7 @@ enum class DecodeError : std::uint8_t {
     Oversize,           //!< payload larger than DecoderLimits::maxPayloadBytes
     MalformedJson,      //!< not a JSON object
     MissingField,       //!< sensor_id, type, metric, value or timestamp absent
-    WrongType,          //!< e.g. value is a string, sensor_id negative or fractional
+    WrongType,          //!< e.g. value is a string, sensor_id negative or fractional, a negative vehicle_count
     NonFiniteValue,     //!< NaN or ±Inf (also as the strings "NaN", "Infinity")
     UnknownKind,        //!< "type" or "metric" not one of the design's, or metric not of that type
     TimestampTooOld,    //!< more than maxPastMs before the reference time
