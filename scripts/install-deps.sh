@@ -3,6 +3,7 @@
 # Idempotent: when every package is already installed it returns at once without apt-get.
 # Optional groups (not needed by the build or CI):
 #   --bench   python3-pandas for scripts/bench-retail-peers.sh (DuckDB comes from npm, see that script)
+#   --fuzz    clang and its libFuzzer/sanitizer runtimes for scripts/fuzz.sh
 set -euo pipefail
 
 PACKAGES=(
@@ -18,10 +19,12 @@ PACKAGES=(
   xvfb xauth
 )
 BENCH_PACKAGES=(python3-pandas)
+FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 for arg in "$@"; do
   case "$arg" in
     --bench) PACKAGES+=("${BENCH_PACKAGES[@]}") ;;
-    *) echo "install-deps: unknown option '$arg' (known: --bench)" >&2; exit 1 ;;
+    --fuzz) PACKAGES+=("${FUZZ_PACKAGES[@]}") ;;
+    *) echo "install-deps: unknown option '$arg' (known: --bench, --fuzz)" >&2; exit 1 ;;
   esac
 done
 
