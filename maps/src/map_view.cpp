@@ -360,6 +360,7 @@ void MapView::mouseReleaseEvent(QMouseEvent* event) {
         unsetCursor();
         return;
     }
+    emit mapClicked(vp().screenToGeo(event->position()));
     if (const std::optional<std::uint32_t> sensor = sensorAt(event->position())) {
         setSelectedSensor(sensor);
         emit sensorClicked(*sensor);

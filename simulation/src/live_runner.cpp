@@ -5,8 +5,10 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "cityops/simulation/simulator.h"
@@ -35,13 +37,42 @@ struct LiveRunner::Impl {
                 if (stopRequested) return;
             }
             batch.clear();
+            std::lock_guard sim(simMutex);
             simulator.advanceTo(std::min(resumeTimeMs, simulator.now() + kStepMs), batch);
             simTime.store(simulator.now(), std::memory_order_release);
         }
         resumed.store(true, std::memory_order_release);
     }
 
-    //! The runner thread: one batch per tick; the simulator and the batch are touched only here.
+    //! Carries out queued steps and jumps (runner thread).
+    void applyControl(std::vector<engine::Reading>& batch) {
+        std::int64_t stepMs = 0;
+        std::optional<std::int64_t> jump;
+        {
+            std::lock_guard lock(mutex);
+            stepMs = std::exchange(pendingStepMs, 0);
+            jump = std::exchange(pendingJump, std::nullopt);
+            pendingControl.store(false, std::memory_order_release);
+        }
+        if (jump) {
+            std::lock_guard sim(simMutex);
+            simulator.jumpTo(*jump);
+            simTime.store(simulator.now(), std::memory_order_release);
+        }
+        if (stepMs > 0) {
+            batch.clear();
+            {
+                std::lock_guard sim(simMutex);
+                simulator.step(stepMs, batch);
+            }
+            push(batch, simulator.now());
+            events.fetch_add(batch.size(), std::memory_order_release);
+            simTime.store(simulator.now(), std::memory_order_release);
+        }
+    }
+
+    //! The runner thread: one batch per tick; the simulator is advanced only here (inject() and
+    //! scenario() read or extend it under simMutex from other threads).
     void run() {
         using Clock = std::chrono::steady_clock;
         std::vector<engine::Reading> batch;
@@ -51,13 +82,19 @@ struct LiveRunner::Impl {
         std::unique_lock lock(mutex);
         while (!stopRequested) {
             lock.unlock();
+            if (pendingControl.load(std::memory_order_acquire)) {
+                applyControl(batch);
+            }
             if (!paused.load(std::memory_order_acquire)) {
                 carryMs += static_cast<double>(kTick.count()) * speed.load(std::memory_order_acquire);
                 const auto advanceMs = static_cast<std::int64_t>(carryMs);
                 carryMs -= static_cast<double>(advanceMs);
                 if (advanceMs > 0) {
                     batch.clear();
-                    simulator.advanceTo(simulator.now() + advanceMs, batch);
+                    {
+                        std::lock_guard sim(simMutex);
+                        simulator.advanceTo(simulator.now() + advanceMs, batch);
+                    }
                     push(batch, simulator.now());
                     events.fetch_add(batch.size(), std::memory_order_release);
                     simTime.store(simulator.now(), std::memory_order_release);
@@ -80,6 +117,10 @@ struct LiveRunner::Impl {
     std::mutex mutex;      //!< guards stopRequested and the thread handle
     std::condition_variable wake;
     bool stopRequested = false;
+    std::int64_t pendingStepMs = 0;             //!< guarded by mutex
+    std::optional<std::int64_t> pendingJump;    //!< guarded by mutex
+    std::atomic<bool> pendingControl{false};
+    mutable std::mutex simMutex;  //!< guards the simulator against inject()/scenario() from other threads
     std::atomic<double> speed{1.0};
     std::atomic<bool> paused{false};
     std::atomic<std::int64_t> simTime;
@@ -144,5 +185,36 @@ std::int64_t LiveRunner::simTimeMs() const { return m_impl->simTime.load(std::me
 bool LiveRunner::resumed() const { return m_impl->resumed.load(std::memory_order_acquire); }
 
 std::uint64_t LiveRunner::eventsProduced() const { return m_impl->events.load(std::memory_order_acquire); }
+
+void LiveRunner::step(std::int64_t stepMs) {
+    if (stepMs <= 0) {
+        return;
+    }
+    {
+        std::lock_guard lock(m_impl->mutex);
+        m_impl->pendingStepMs += stepMs;
+        m_impl->pendingControl.store(true, std::memory_order_release);
+    }
+}
+
+void LiveRunner::jumpTo(std::int64_t timeMs) {
+    {
+        std::lock_guard lock(m_impl->mutex);
+        m_impl->pendingJump = timeMs;
+        m_impl->pendingControl.store(true, std::memory_order_release);
+    }
+}
+
+engine::Expected<std::size_t, std::string> LiveRunner::inject(Incident incident) {
+    std::lock_guard sim(m_impl->simMutex);
+    return m_impl->simulator.inject(std::move(incident));
+}
+
+Scenario LiveRunner::scenario() const {
+    std::lock_guard sim(m_impl->simMutex);
+    return m_impl->simulator.scenario();
+}
+
+bool LiveRunner::controlPending() const { return m_impl->pendingControl.load(std::memory_order_acquire); }
 
 }  // namespace cityops::simulation

@@ -24,6 +24,7 @@
 #include "cityops/widgets/layer_panel.h"
 #include "cityops/widgets/live_chart_panel.h"
 #include "cityops/widgets/settings_dialog.h"
+#include "cityops/widgets/simulation_panel.h"
 #include "cityops/widgets/status_indicators.h"
 #include "cityops/widgets/wall_mode.h"
 
@@ -139,6 +140,13 @@ void MainWindow::createDocks() {
     m_layerDock->setObjectName(QStringLiteral("layerDock"));
     m_layerDock->setWidget(m_layerPanel);
     addDockWidget(Qt::LeftDockWidgetArea, m_layerDock);
+    auto* simulationDock = new QDockWidget(tr("Simulation"), this);
+    simulationDock->setObjectName(QStringLiteral("simulationDock"));
+    m_simulationPanel = new SimulationPanel(m_city, m_runner, simulationDock);
+    simulationDock->setWidget(m_simulationPanel);
+    addDockWidget(Qt::LeftDockWidgetArea, simulationDock);
+    connect(m_map, &maps::MapView::mapClicked, m_simulationPanel, &SimulationPanel::placeIncidentAt);
+    connect(m_workflow, &AlertWorkflow::stateChanged, m_simulationPanel, &SimulationPanel::onAlertStateChanged);
     resizeDocks({m_alertDock, m_layerDock}, {480, 240}, Qt::Horizontal);
     resizeDocks({m_chartDock}, {280}, Qt::Vertical);
 }
@@ -301,7 +309,9 @@ void MainWindow::processFrame() {
     if (!m_alertBuffer.empty()) {
         m_workflow->appendAlerts(m_alertBuffer);
         for (const engine::Alert& alert : m_alertBuffer) m_map->addAlert({alert.sensorId, alert.severity});
+        m_simulationPanel->addAlerts(m_alertBuffer);
     }
+    m_simulationPanel->refresh();
 
     m_aggregateBuffer.clear();
     m_jobs.drainAggregates(m_aggregateBuffer);

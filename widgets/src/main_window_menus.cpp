@@ -8,6 +8,7 @@
 
 #include "cityops/maps/map_view.h"
 #include "cityops/widgets/main_window.h"
+#include "cityops/widgets/simulation_panel.h"
 #include "cityops/widgets/wall_mode.h"
 #include "cityops/widgets/workspace/workspace_window.h"
 
@@ -75,6 +76,11 @@ void MainWindow::createViewMenu() {
     view->addAction(m_chartDock->toggleViewAction());
     view->addAction(m_alertDock->toggleViewAction());
     view->addAction(m_layerDock->toggleViewAction());
+    if (auto* simulationDock = qobject_cast<QDockWidget*>(m_simulationPanel->parentWidget())) {
+        QAction* toggle = simulationDock->toggleViewAction();  // the trainer's Simulation panel
+        toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+        view->addAction(toggle);
+    }
     view->addSeparator();
 
     QMenu* themeMenu = view->addMenu(tr("&Theme"));

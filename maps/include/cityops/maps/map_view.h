@@ -112,6 +112,8 @@ public:
 
 signals:
     void sensorClicked(quint32 sensorId);
+    //! A left click (not a drag) anywhere on the map, at this coordinate (emitted before sensorClicked).
+    void mapClicked(const QGeoCoordinate& coordinate);
 
 protected:
     void paintEvent(QPaintEvent* event) override;

@@ -3,7 +3,9 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <string>
 
+#include "cityops/engine/expected.h"
 #include "cityops/engine/stream_pipeline.h"
 #include "cityops/simulation/city.h"
 #include "cityops/simulation/live_jobs.h"
@@ -40,6 +42,25 @@ public:
     bool resumed() const;
     //! Readings handed to the engine so far.
     std::uint64_t eventsProduced() const;
+
+    // ── Run control for training runs (the console's Simulation panel) ─────────────────────────────
+    // step() and jumpTo() are carried out by the runner thread at its next tick (≤ 50 ms; nothing
+    // happens until start()), so the engine is still fed from one thread; simTimeMs() then shows the
+    // result. See Simulator for what a jump does to the stream: a backward jump replays from the
+    // scenario start, and the jobs see the replayed span as late readings.
+
+    //! Queues one single step of stepMs simulated time (works while paused); steps add up.
+    void step(std::int64_t stepMs);
+    //! Queues a jump to simulated time timeMs (forward or backward); a later jump replaces an earlier
+    //! one not yet carried out.
+    void jumpTo(std::int64_t timeMs);
+    //! Adds an incident now (Simulator::inject: its startOffsetMs counts from the current simulated
+    //! time). Returns its index in scenario().incidents or what is wrong with it.
+    engine::Expected<std::size_t, std::string> inject(Incident incident);
+    //! A copy of the scenario as run, with the injected incidents (what scoring needs).
+    Scenario scenario() const;
+    //! Steps and jumps queued and not yet carried out.
+    bool controlPending() const;
 
 private:
     struct Impl;

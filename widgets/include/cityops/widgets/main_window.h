@@ -44,6 +44,7 @@ class AlertWorkflow;
 class FrameProbe;
 class LayerPanel;
 class LiveChartPanel;
+class SimulationPanel;
 class StatusIndicators;
 class WallMode;
 
@@ -133,6 +134,7 @@ private:
     QDockWidget* m_chartDock = nullptr;
     QDockWidget* m_alertDock = nullptr;
     QDockWidget* m_layerDock = nullptr;
+    SimulationPanel* m_simulationPanel = nullptr;  //!< trainer's run control and score (dock "simulationDock")
     ConsoleSettings* m_settings;
     LayerPanel* m_layerPanel;
     StatusIndicators* m_status = nullptr;
