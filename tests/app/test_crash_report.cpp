@@ -1,4 +1,5 @@
 #include <QtTest>
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>

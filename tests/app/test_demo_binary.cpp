@@ -12,8 +12,12 @@ private slots:
         QVERIFY(home.isValid());
         const QString tmp = home.path() + QStringLiteral("/tmp");
         QVERIFY(QDir().mkpath(tmp));
+        const QString runtime = home.path() + QStringLiteral("/runtime");  // else Qt makes one under TMPDIR
+        QVERIFY(QDir().mkpath(runtime));
+        QFile::setPermissions(runtime, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("XDG_RUNTIME_DIR"), runtime);
         env.insert(QStringLiteral("TMPDIR"), tmp);
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.path() + QStringLiteral("/config"));
         env.insert(QStringLiteral("XDG_DATA_HOME"), home.path() + QStringLiteral("/data"));

@@ -1,3 +1,7 @@
+#include <QCheckBox>
+#include <QClipboard>
+#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QtTest>
 
 #include "cityops/widgets/crash_report_dialog.h"

@@ -1,3 +1,6 @@
+#include <QAction>
+#include <QDockWidget>
+#include <QLabel>
 #include <QtTest>
 
 #include "cityops/connectors/audit/audit_log.h"
@@ -53,28 +56,28 @@ private slots:
     }
 
     void cyclesViewsOnTheWall() {
-        DemoDirector director(handDriven({QStringLiteral("fire-podil")}, 60.0));
+        DemoDirector director(handDriven({QStringLiteral("co2-episode")}, 60.0));
         QCOMPARE(director.start(), QString());
         cityops::widgets::MainWindow* window = director.window();
         QVERIFY(window);
         QVERIFY(window->wallMode().isActive());
         auto* banner = window->findChild<QLabel*>(QStringLiteral("demoBanner"));
         QVERIFY(banner && banner->text().contains(QStringLiteral("DEMO")));
-        QCOMPARE(director.currentView(), DemoView::CityMap);
+        QVERIFY(director.currentView() == DemoView::CityMap);
         QVERIFY(window->mapView().isVisibleTo(window));
 
         director.nextView();
-        QCOMPARE(director.currentView(), DemoView::IncidentMap);  // fire-podil has an incident district
+        QVERIFY(director.currentView() == DemoView::IncidentMap);  // co2-episode has an incident district
         director.nextView();
-        QCOMPARE(director.currentView(), DemoView::Chart);
+        QVERIFY(director.currentView() == DemoView::Chart);
         QVERIFY(window->chartDock().isVisibleTo(window));
         QVERIFY(!window->mapView().isVisibleTo(window));
         director.nextView();
-        QCOMPARE(director.currentView(), DemoView::Alerts);
+        QVERIFY(director.currentView() == DemoView::Alerts);
         QVERIFY(window->alertDock().isVisibleTo(window));
         QVERIFY(!window->chartDock().isVisibleTo(window));
         director.nextView();
-        QCOMPARE(director.currentView(), DemoView::CityMap);
+        QVERIFY(director.currentView() == DemoView::CityMap);
         QVERIFY(window->mapView().isVisibleTo(window));
         director.stop();
     }
@@ -96,17 +99,17 @@ private slots:
             auto stateOf = [&] { return model.lifecycleAt(model.rowOfId(id)).state; };
             clock += options.acknowledgeAfterMs;
             while (stateOf() == AlertState::New) QVERIFY(director.advanceAlerts() > 0);
-            QCOMPARE(stateOf(), AlertState::Acknowledged);
+            QVERIFY(stateOf() == AlertState::Acknowledged);
             QCOMPARE(model.lifecycleAt(model.rowOfId(id)).acknowledgedBy, QString::fromLatin1(DemoDirector::kOperator));
             clock += options.assignAfterMs;
             while (stateOf() == AlertState::Acknowledged) QVERIFY(director.advanceAlerts() > 0);
-            QCOMPARE(stateOf(), AlertState::Assigned);
+            QVERIFY(stateOf() == AlertState::Assigned);
             clock += options.dispatchAfterMs;
             while (stateOf() == AlertState::Assigned) QVERIFY(director.advanceAlerts() > 0);
-            QCOMPARE(stateOf(), AlertState::Dispatched);
+            QVERIFY(stateOf() == AlertState::Dispatched);
             clock += options.resolveAfterMs;
             while (stateOf() == AlertState::Dispatched) QVERIFY(director.advanceAlerts() > 0);
-            QCOMPARE(stateOf(), AlertState::Resolved);
+            QVERIFY(stateOf() == AlertState::Resolved);
             QVERIFY(countInState(model, AlertState::Resolved) >= 1);
             director.stop();
         }
@@ -125,11 +128,12 @@ private slots:
         QSignalSpy started(&director, &DemoDirector::stageStarted);
         QCOMPARE(director.start(), QString());
         QCOMPARE(director.scenarioName(), QStringLiteral("co2-episode"));
-        QTRY_VERIFY_WITH_TIMEOUT(director.checkStageEnd(), 60'000);
+        // checkStageEnd() advances when due; QTRY evaluates again afterwards, hence the short circuit.
+        QTRY_VERIFY_WITH_TIMEOUT(director.stagesPlayed() >= 1 || director.checkStageEnd(), 60'000);
         QCOMPARE(director.stageIndex(), 1);
         QCOMPARE(director.scenarioName(), QStringLiteral("gas-leak"));
         QVERIFY(director.window()->wallMode().isActive());
-        QTRY_VERIFY_WITH_TIMEOUT(director.checkStageEnd(), 60'000);
+        QTRY_VERIFY_WITH_TIMEOUT(director.stagesPlayed() >= 2 || director.checkStageEnd(), 60'000);
         QCOMPARE(director.stageIndex(), 0);  // after the last comes the first again
         QCOMPARE(director.scenarioName(), QStringLiteral("co2-episode"));
         QCOMPARE(director.stagesPlayed(), 2);
@@ -144,14 +148,14 @@ private slots:
         DemoDirector director(options);
         QSignalSpy finished(&director, &DemoDirector::finished);
         QCOMPARE(director.start(), QString());
-        QTRY_VERIFY_WITH_TIMEOUT(director.checkStageEnd(), 60'000);
+        QTRY_VERIFY_WITH_TIMEOUT(!director.isRunning() || director.checkStageEnd(), 60'000);
         QCOMPARE(finished.size(), 1);
         QCOMPARE(finished.front().front().toInt(), 0);
         QVERIFY(!director.isRunning());
     }
 
     void escAndCtrlQFinish() {
-        for (const QString action : {QStringLiteral("leaveWallModeAction"), QStringLiteral("demoQuitAction")}) {
+        for (const QString& action : {QStringLiteral("leaveWallModeAction"), QStringLiteral("demoQuitAction")}) {
             DemoDirector director(handDriven({QStringLiteral("quiet-day")}, 60.0));
             QSignalSpy finished(&director, &DemoDirector::finished);
             QCOMPARE(director.start(), QString());
