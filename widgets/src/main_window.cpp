@@ -104,11 +104,11 @@ void MainWindow::openAlertStores() {
     if (auto storage = engine::storage::Storage::open(options)) {
         m_alertStorage = std::move(*storage);
         m_workflow->setStorage(m_alertStorage.get());
-    } else {
         m_dispatch = new AlertDispatch(*m_settings, options.path, this);
         m_workflow->setDispatchNotifier([dispatch = m_dispatch] { dispatch->wake(); });
         connect(m_dispatch, &AlertDispatch::statusChanged, this,
                 [this](const QString& status) { statusBar()->showMessage(status, 10'000); });
+    } else {
         statusBar()->showMessage(tr("Alert actions are not stored: %1").arg(QString::fromStdString(storage.error().message)));
     }
     if (auto log = connectors::audit::AuditLog::open(m_jobs.dataDir())) {
@@ -269,14 +269,6 @@ void MainWindow::applySetting(ConsoleSettings::Key key) {
         case Key::AlertSound:
             m_workflow->setBeepEnabled(m_settings->alertSound());
             break;
-    }
-    emit settingApplied(key);
-}
-
-QDialog* MainWindow::openSettingsDialog() {
-    auto* dialog = new SettingsDialog(*m_settings, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->open();
         case Key::EscalationMinutes:
             m_workflow->setEscalationTimeoutMs(qint64{m_settings->escalationMinutes()} * 60'000);
             break;
@@ -285,6 +277,14 @@ QDialog* MainWindow::openSettingsDialog() {
         case Key::WebhookTraffic:
         case Key::WebhookEnergy:
             break;
+    }
+    emit settingApplied(key);
+}
+
+QDialog* MainWindow::openSettingsDialog() {
+    auto* dialog = new SettingsDialog(*m_settings, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
     return dialog;
 }
 

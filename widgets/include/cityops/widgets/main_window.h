@@ -129,8 +129,8 @@ private:
     //! With a data directory: operator actions persist to cityops.db and audit.db (else in memory only).
     std::unique_ptr<engine::storage::Storage> m_alertStorage;
     std::unique_ptr<connectors::audit::AuditLog> m_auditLog;
-    LiveChartPanel* m_chart;
     AlertDispatch* m_dispatch = nullptr;  //!< the outbox sender, with a data directory only
+    LiveChartPanel* m_chart;
     QDockWidget* m_chartDock = nullptr;
     QDockWidget* m_alertDock = nullptr;
     QDockWidget* m_layerDock = nullptr;
