@@ -17,6 +17,7 @@ PACKAGES=(
   zlib1g-dev
   libgtest-dev libbenchmark-dev
   xvfb xauth
+  python3
 )
 BENCH_PACKAGES=(python3-pandas)
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)

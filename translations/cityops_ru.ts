@@ -115,6 +115,29 @@
     </message>
 </context>
 <context>
+    <name>cityops::widgets::AlertDispatch</name>
+    <message>
+        <source>Dispatch outbox unavailable: %1</source>
+        <translation>Очередь направления тревог недоступна: %1</translation>
+    </message>
+    <message>
+        <source>Dispatch: no webhook configured, dispatched alerts wait in the outbox</source>
+        <translation>Направление: webhook не настроен, направленные тревоги ждут в очереди отправки</translation>
+    </message>
+    <message numerus="yes">
+        <source>Dispatch: %n service(s) configured</source>
+        <translation>
+            <numerusform>Направление: настроена %n служба</numerusform>
+            <numerusform>Направление: настроены %n службы</numerusform>
+            <numerusform>Направление: настроено %n служб</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Dispatch error: %1</source>
+        <translation>Ошибка направления: %1</translation>
+    </message>
+</context>
+<context>
     <name>cityops::widgets::AlertModel</name>
     <message>
         <source>Time</source>
@@ -203,6 +226,22 @@
     <message>
         <source>Resolved</source>
         <translation>Закрыта</translation>
+    </message>
+    <message>
+        <source>Traffic jam</source>
+        <translation>Пробка</translation>
+    </message>
+    <message>
+        <source>Heat stress</source>
+        <translation>Тепловой стресс</translation>
+    </message>
+    <message>
+        <source>Energy outage</source>
+        <translation>Отключение электроэнергии</translation>
+    </message>
+    <message>
+        <source>Sensor silent</source>
+        <translation>Датчик не передаёт данные</translation>
     </message>
 </context>
 <context>
@@ -415,6 +454,70 @@
     </message>
 </context>
 <context>
+    <name>cityops::widgets::CrashReportDialog</name>
+    <message>
+        <source>Don&apos;t ask again about crash reports</source>
+        <translation>Больше не спрашивать об отчётах о сбоях</translation>
+    </message>
+    <message>
+        <source>Copy path</source>
+        <translation>Копировать путь</translation>
+    </message>
+    <message>
+        <source>Delete report</source>
+        <translation>Удалить отчёт</translation>
+    </message>
+    <message>
+        <source>CityOps crashed last time</source>
+        <translation>В прошлый раз CityOps аварийно завершил работу</translation>
+    </message>
+    <message>
+        <source>The previous run of CityOps ended with a crash. A report with the stack trace, the version and the last log lines was saved to:
+%1
+Nothing was sent anywhere; attach the file to a bug report if you like.</source>
+        <translation>Предыдущий запуск CityOps завершился сбоем. Отчёт со стеком вызовов, версией и последними строками журнала сохранён в:
+%1
+Ничего никуда не отправлено; при желании приложите файл к сообщению об ошибке.</translation>
+    </message>
+    <message>
+        <source>The report cannot be read: %1</source>
+        <translation>Не удалось прочитать отчёт: %1</translation>
+    </message>
+    <message>
+        <source>
+The report could not be deleted.</source>
+        <translation>
+Не удалось удалить отчёт.</translation>
+    </message>
+</context>
+<context>
+    <name>cityops::widgets::DemoDirector</name>
+    <message>
+        <source>Cannot open the demo&apos;s audit log in %1: %2</source>
+        <translation>Не удалось открыть журнал аудита демонстрации в %1: %2</translation>
+    </message>
+    <message>
+        <source>Demo scenario &quot;%1&quot;: %2</source>
+        <translation>Демонстрационный сценарий «%1»: %2</translation>
+    </message>
+    <message>
+        <source>Quit the demo</source>
+        <translation>Выйти из демонстрации</translation>
+    </message>
+    <message>
+        <source>DEMO · %1 · %2/%3 · Esc to quit</source>
+        <translation>ДЕМО · %1 · %2/%3 · Esc — выход</translation>
+    </message>
+    <message>
+        <source>Seen on the wall (demo)</source>
+        <translation>Замечено на видеостене (демо)</translation>
+    </message>
+    <message>
+        <source>Closed by the demo</source>
+        <translation>Закрыто в демонстрационном режиме</translation>
+    </message>
+</context>
+<context>
     <name>cityops::widgets::LiveChartPanel</name>
     <message>
         <source>Traffic speed</source>
@@ -475,6 +578,14 @@
     <message>
         <source>%1 — %2 (%3)</source>
         <translation>%1 — %2 (%3)</translation>
+    </message>
+    <message>
+        <source>O₃</source>
+        <translation>O₃</translation>
+    </message>
+    <message>
+        <source>NO₂</source>
+        <translation>NO₂</translation>
     </message>
 </context>
 <context>
@@ -599,6 +710,10 @@
         <source>Open retail &amp;workspace…</source>
         <translation>Открыть &amp;рабочее пространство розничных продаж…</translation>
     </message>
+    <message>
+        <source>Simulation</source>
+        <translation>Симуляция</translation>
+    </message>
 </context>
 <context>
     <name>cityops::widgets::SettingsDialog</name>
@@ -661,6 +776,181 @@
     <message>
         <source>Map layers</source>
         <translation>Слои карты</translation>
+    </message>
+    <message>
+        <source>Alert service</source>
+        <translation>Обработка тревог</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> мин</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>никогда</translation>
+    </message>
+    <message>
+        <source>&amp;Escalate unacknowledged critical alerts after:</source>
+        <translation>&amp;Эскалировать неподтверждённые критические тревоги через:</translation>
+    </message>
+    <message>
+        <source>http://host:port/path (empty: not dispatched)</source>
+        <translation>http://host:port/path (пусто — не направлять)</translation>
+    </message>
+    <message>
+        <source>%1 webhook:</source>
+        <translation>%1 — webhook:</translation>
+    </message>
+    <message>
+        <source>%1 webhook: %2</source>
+        <translation>%1 — webhook: %2</translation>
+    </message>
+</context>
+<context>
+    <name>cityops::widgets::SimulationPanel</name>
+    <message>
+        <source>Click inside a district to place this incident.</source>
+        <translation>Щёлкните внутри района, чтобы разместить этот инцидент.</translation>
+    </message>
+    <message>
+        <source>The city has no sensors.</source>
+        <translation>В городе нет датчиков.</translation>
+    </message>
+    <message>
+        <source>Fire</source>
+        <translation>Пожар</translation>
+    </message>
+    <message>
+        <source>Gas leak</source>
+        <translation>Утечка газа</translation>
+    </message>
+    <message>
+        <source>Accident</source>
+        <translation>ДТП</translation>
+    </message>
+    <message>
+        <source>CO₂ episode</source>
+        <translation>Эпизод повышенного CO₂</translation>
+    </message>
+    <message>
+        <source>Heat wave</source>
+        <translation>Волна жары</translation>
+    </message>
+    <message>
+        <source>Substation failure</source>
+        <translation>Авария подстанции</translation>
+    </message>
+    <message>
+        <source>Gateway outage</source>
+        <translation>Сбой шлюза</translation>
+    </message>
+    <message>
+        <source>Sensor failure</source>
+        <translation>Отказ датчика</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Запуск</translation>
+    </message>
+    <message>
+        <source>Scenario:</source>
+        <translation>Сценарий:</translation>
+    </message>
+    <message>
+        <source>Simulated time:</source>
+        <translation>Время симуляции:</translation>
+    </message>
+    <message>
+        <source>Step +1 min</source>
+        <translation>Шаг +1 мин</translation>
+    </message>
+    <message>
+        <source>Advance the simulation by one minute, also while paused</source>
+        <translation>Продвинуть симуляцию на одну минуту, в том числе на паузе</translation>
+    </message>
+    <message>
+        <source>×%1</source>
+        <translation>×%1</translation>
+    </message>
+    <message>
+        <source>Jump</source>
+        <translation>Перейти</translation>
+    </message>
+    <message>
+        <source>Move the simulated clock to this time (UTC), forward or backward</source>
+        <translation>Перевести часы симуляции на это время (UTC), вперёд или назад</translation>
+    </message>
+    <message>
+        <source>Jump to:</source>
+        <translation>Перейти к:</translation>
+    </message>
+    <message>
+        <source>Inject incident</source>
+        <translation>Добавить инцидент</translation>
+    </message>
+    <message>
+        <source>Place on map</source>
+        <translation>Разместить на карте</translation>
+    </message>
+    <message>
+        <source>Then click the map where the incident happens</source>
+        <translation>Затем щёлкните на карте в месте инцидента</translation>
+    </message>
+    <message>
+        <source>Training score</source>
+        <translation>Оценка тренировки</translation>
+    </message>
+    <message>
+        <source>Stepping one simulated minute.</source>
+        <translation>Шаг на одну минуту симуляции.</translation>
+    </message>
+    <message>
+        <source>Cannot jump before the scenario start (%1 UTC).</source>
+        <translation>Нельзя перейти на время до начала сценария (%1 UTC).</translation>
+    </message>
+    <message>
+        <source>Jumping to %1 UTC.</source>
+        <translation>Переход к %1 UTC.</translation>
+    </message>
+    <message>
+        <source>Click the map to place: %1.</source>
+        <translation>Щёлкните на карте, чтобы разместить: %1.</translation>
+    </message>
+    <message>
+        <source>Cannot inject: %1</source>
+        <translation>Не удалось добавить инцидент: %1</translation>
+    </message>
+    <message>
+        <source>%1 injected at %2, %3 (simulated %4 UTC).</source>
+        <translation>%1: добавлено в точке %2, %3 (время симуляции %4 UTC).</translation>
+    </message>
+    <message>
+        <source>%1 UTC · ×%2%3</source>
+        <translation>%1 UTC · ×%2%3</translation>
+    </message>
+    <message>
+        <source> · paused</source>
+        <translation> · пауза</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Пауза</translation>
+    </message>
+    <message>
+        <source>Alerts raised: %1 of %2 expected (%3 not raised yet, %4 without an engine rule)</source>
+        <translation>Сработало тревог: %1 из %2 ожидаемых (ещё не сработало: %3, без правила движка: %4)</translation>
+    </message>
+    <message>
+        <source>False alerts: %1 · acknowledged: %2</source>
+        <translation>Ложные тревоги: %1 · подтверждено: %2</translation>
+    </message>
+    <message>
+        <source>Mean time to alert: %1 min</source>
+        <translation>Среднее время до тревоги: %1 мин</translation>
+    </message>
+    <message>
+        <source>Incidents: %1 (%2 injected here)</source>
+        <translation>Инциденты: %1 (добавлено здесь: %2)</translation>
     </message>
 </context>
 <context>

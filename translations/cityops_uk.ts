@@ -115,6 +115,29 @@
     </message>
 </context>
 <context>
+    <name>cityops::widgets::AlertDispatch</name>
+    <message>
+        <source>Dispatch outbox unavailable: %1</source>
+        <translation>Черга направлення тривог недоступна: %1</translation>
+    </message>
+    <message>
+        <source>Dispatch: no webhook configured, dispatched alerts wait in the outbox</source>
+        <translation>Направлення: webhook не налаштовано, направлені тривоги чекають у черзі відправлення</translation>
+    </message>
+    <message numerus="yes">
+        <source>Dispatch: %n service(s) configured</source>
+        <translation>
+            <numerusform>Направлення: налаштовано %n службу</numerusform>
+            <numerusform>Направлення: налаштовано %n служби</numerusform>
+            <numerusform>Направлення: налаштовано %n служб</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Dispatch error: %1</source>
+        <translation>Помилка направлення: %1</translation>
+    </message>
+</context>
+<context>
     <name>cityops::widgets::AlertModel</name>
     <message>
         <source>Time</source>
@@ -203,6 +226,22 @@
     <message>
         <source>Resolved</source>
         <translation>Закрита</translation>
+    </message>
+    <message>
+        <source>Traffic jam</source>
+        <translation>Затор</translation>
+    </message>
+    <message>
+        <source>Heat stress</source>
+        <translation>Тепловий стрес</translation>
+    </message>
+    <message>
+        <source>Energy outage</source>
+        <translation>Відключення електроенергії</translation>
+    </message>
+    <message>
+        <source>Sensor silent</source>
+        <translation>Датчик не передає дані</translation>
     </message>
 </context>
 <context>
@@ -415,6 +454,70 @@
     </message>
 </context>
 <context>
+    <name>cityops::widgets::CrashReportDialog</name>
+    <message>
+        <source>Don&apos;t ask again about crash reports</source>
+        <translation>Більше не питати про звіти про збої</translation>
+    </message>
+    <message>
+        <source>Copy path</source>
+        <translation>Копіювати шлях</translation>
+    </message>
+    <message>
+        <source>Delete report</source>
+        <translation>Видалити звіт</translation>
+    </message>
+    <message>
+        <source>CityOps crashed last time</source>
+        <translation>Минулого разу CityOps аварійно завершив роботу</translation>
+    </message>
+    <message>
+        <source>The previous run of CityOps ended with a crash. A report with the stack trace, the version and the last log lines was saved to:
+%1
+Nothing was sent anywhere; attach the file to a bug report if you like.</source>
+        <translation>Попередній запуск CityOps завершився збоєм. Звіт зі стеком викликів, версією та останніми рядками журналу збережено в:
+%1
+Нічого нікуди не надіслано; за бажання долучіть файл до звіту про помилку.</translation>
+    </message>
+    <message>
+        <source>The report cannot be read: %1</source>
+        <translation>Не вдалося прочитати звіт: %1</translation>
+    </message>
+    <message>
+        <source>
+The report could not be deleted.</source>
+        <translation>
+Не вдалося видалити звіт.</translation>
+    </message>
+</context>
+<context>
+    <name>cityops::widgets::DemoDirector</name>
+    <message>
+        <source>Cannot open the demo&apos;s audit log in %1: %2</source>
+        <translation>Не вдалося відкрити журнал аудиту демонстрації в %1: %2</translation>
+    </message>
+    <message>
+        <source>Demo scenario &quot;%1&quot;: %2</source>
+        <translation>Демонстраційний сценарій «%1»: %2</translation>
+    </message>
+    <message>
+        <source>Quit the demo</source>
+        <translation>Вийти з демонстрації</translation>
+    </message>
+    <message>
+        <source>DEMO · %1 · %2/%3 · Esc to quit</source>
+        <translation>ДЕМО · %1 · %2/%3 · Esc — вихід</translation>
+    </message>
+    <message>
+        <source>Seen on the wall (demo)</source>
+        <translation>Побачено на відеостіні (демо)</translation>
+    </message>
+    <message>
+        <source>Closed by the demo</source>
+        <translation>Закрито в демонстраційному режимі</translation>
+    </message>
+</context>
+<context>
     <name>cityops::widgets::LiveChartPanel</name>
     <message>
         <source>Traffic speed</source>
@@ -475,6 +578,14 @@
     <message>
         <source>%1 — %2 (%3)</source>
         <translation>%1 — %2 (%3)</translation>
+    </message>
+    <message>
+        <source>O₃</source>
+        <translation>O₃</translation>
+    </message>
+    <message>
+        <source>NO₂</source>
+        <translation>NO₂</translation>
     </message>
 </context>
 <context>
@@ -599,6 +710,10 @@
         <source>Open retail &amp;workspace…</source>
         <translation>Відкрити &amp;робочий простір роздрібних продажів…</translation>
     </message>
+    <message>
+        <source>Simulation</source>
+        <translation>Симуляція</translation>
+    </message>
 </context>
 <context>
     <name>cityops::widgets::SettingsDialog</name>
@@ -661,6 +776,181 @@
     <message>
         <source>Map layers</source>
         <translation>Шари карти</translation>
+    </message>
+    <message>
+        <source>Alert service</source>
+        <translation>Обробка тривог</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> хв</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>ніколи</translation>
+    </message>
+    <message>
+        <source>&amp;Escalate unacknowledged critical alerts after:</source>
+        <translation>&amp;Ескалювати непідтверджені критичні тривоги через:</translation>
+    </message>
+    <message>
+        <source>http://host:port/path (empty: not dispatched)</source>
+        <translation>http://host:port/path (порожньо — не направляти)</translation>
+    </message>
+    <message>
+        <source>%1 webhook:</source>
+        <translation>%1 — webhook:</translation>
+    </message>
+    <message>
+        <source>%1 webhook: %2</source>
+        <translation>%1 — webhook: %2</translation>
+    </message>
+</context>
+<context>
+    <name>cityops::widgets::SimulationPanel</name>
+    <message>
+        <source>Click inside a district to place this incident.</source>
+        <translation>Клацніть усередині району, щоб розмістити цей інцидент.</translation>
+    </message>
+    <message>
+        <source>The city has no sensors.</source>
+        <translation>У місті немає датчиків.</translation>
+    </message>
+    <message>
+        <source>Fire</source>
+        <translation>Пожежа</translation>
+    </message>
+    <message>
+        <source>Gas leak</source>
+        <translation>Витік газу</translation>
+    </message>
+    <message>
+        <source>Accident</source>
+        <translation>ДТП</translation>
+    </message>
+    <message>
+        <source>CO₂ episode</source>
+        <translation>Епізод підвищеного CO₂</translation>
+    </message>
+    <message>
+        <source>Heat wave</source>
+        <translation>Хвиля спеки</translation>
+    </message>
+    <message>
+        <source>Substation failure</source>
+        <translation>Аварія підстанції</translation>
+    </message>
+    <message>
+        <source>Gateway outage</source>
+        <translation>Збій шлюзу</translation>
+    </message>
+    <message>
+        <source>Sensor failure</source>
+        <translation>Відмова датчика</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Запуск</translation>
+    </message>
+    <message>
+        <source>Scenario:</source>
+        <translation>Сценарій:</translation>
+    </message>
+    <message>
+        <source>Simulated time:</source>
+        <translation>Час симуляції:</translation>
+    </message>
+    <message>
+        <source>Step +1 min</source>
+        <translation>Крок +1 хв</translation>
+    </message>
+    <message>
+        <source>Advance the simulation by one minute, also while paused</source>
+        <translation>Просунути симуляцію на одну хвилину, навіть на паузі</translation>
+    </message>
+    <message>
+        <source>×%1</source>
+        <translation>×%1</translation>
+    </message>
+    <message>
+        <source>Jump</source>
+        <translation>Перейти</translation>
+    </message>
+    <message>
+        <source>Move the simulated clock to this time (UTC), forward or backward</source>
+        <translation>Перевести годинник симуляції на цей час (UTC), уперед або назад</translation>
+    </message>
+    <message>
+        <source>Jump to:</source>
+        <translation>Перейти до:</translation>
+    </message>
+    <message>
+        <source>Inject incident</source>
+        <translation>Додати інцидент</translation>
+    </message>
+    <message>
+        <source>Place on map</source>
+        <translation>Розмістити на карті</translation>
+    </message>
+    <message>
+        <source>Then click the map where the incident happens</source>
+        <translation>Потім клацніть на карті в місці інциденту</translation>
+    </message>
+    <message>
+        <source>Training score</source>
+        <translation>Оцінка тренування</translation>
+    </message>
+    <message>
+        <source>Stepping one simulated minute.</source>
+        <translation>Крок на одну хвилину симуляції.</translation>
+    </message>
+    <message>
+        <source>Cannot jump before the scenario start (%1 UTC).</source>
+        <translation>Не можна перейти на час до початку сценарію (%1 UTC).</translation>
+    </message>
+    <message>
+        <source>Jumping to %1 UTC.</source>
+        <translation>Перехід до %1 UTC.</translation>
+    </message>
+    <message>
+        <source>Click the map to place: %1.</source>
+        <translation>Клацніть на карті, щоб розмістити: %1.</translation>
+    </message>
+    <message>
+        <source>Cannot inject: %1</source>
+        <translation>Не вдалося додати інцидент: %1</translation>
+    </message>
+    <message>
+        <source>%1 injected at %2, %3 (simulated %4 UTC).</source>
+        <translation>%1: додано в точці %2, %3 (час симуляції %4 UTC).</translation>
+    </message>
+    <message>
+        <source>%1 UTC · ×%2%3</source>
+        <translation>%1 UTC · ×%2%3</translation>
+    </message>
+    <message>
+        <source> · paused</source>
+        <translation> · пауза</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Пауза</translation>
+    </message>
+    <message>
+        <source>Alerts raised: %1 of %2 expected (%3 not raised yet, %4 without an engine rule)</source>
+        <translation>Спрацювало тривог: %1 з %2 очікуваних (ще не спрацювало: %3, без правила рушія: %4)</translation>
+    </message>
+    <message>
+        <source>False alerts: %1 · acknowledged: %2</source>
+        <translation>Хибні тривоги: %1 · підтверджено: %2</translation>
+    </message>
+    <message>
+        <source>Mean time to alert: %1 min</source>
+        <translation>Середній час до тривоги: %1 хв</translation>
+    </message>
+    <message>
+        <source>Incidents: %1 (%2 injected here)</source>
+        <translation>Інциденти: %1 (додано тут: %2)</translation>
     </message>
 </context>
 <context>
