@@ -37,7 +37,7 @@ private:
         SensorFault fault;
         std::int64_t fromMs = 0;
         std::int64_t toMs = 0;
-        double stuck[2] = {0.0, 0.0};
+        double stuck[4] = {0.0, 0.0, 0.0, 0.0};  //!< one per metric of an emission (kMaxMetrics)
         bool captured = false;
     };
     struct Flood {

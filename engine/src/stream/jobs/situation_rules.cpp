@@ -295,7 +295,9 @@ public:
         if (bucket > d.newestBucket) {
             // Two buckets on, the older ones are complete: judge them before their slots are reused
             // (a large batch can run ahead of the watermark).
-            for (TimeMs b = std::max(d.judgedThrough + 1, d.newestBucket - 1); b <= std::min(d.newestBucket, bucket - 2);
+            const TimeMs previous =  // no bucket yet: nothing to judge (and no overflow below INT64_MIN)
+                d.newestBucket == std::numeric_limits<TimeMs>::min() ? d.newestBucket : d.newestBucket - 1;
+            for (TimeMs b = std::max(d.judgedThrough + 1, previous); b <= std::min(d.newestBucket, bucket - 2);
                  ++b) {
                 const TimeMs bucketDue = (b + 1) * m_config.bucketMs - 1;
                 if (m_timers.remove(key, bucketDue)) {
