@@ -107,6 +107,8 @@ Reading randomReading(std::mt19937_64& rng) {
             r.value = std::uniform_real_distribution<double>(0, 1)(rng);
             break;
     }
+    // A negative vehicle count is refused by design (a wrong_type dead letter, docs/BAD_INPUT.md).
+    if (r.metric == Metric::VehicleCount) r.value = std::fabs(r.value);
     return r;
 }
 
