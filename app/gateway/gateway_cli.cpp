@@ -22,16 +22,18 @@ bool toNumber(const std::string& text, double min, double max, double& out) {
 }  // namespace
 
 std::string gatewayUsage() {
-    return "Usage: cityops-gateway --gateway 1|2|3 --log-dir DIR --buffer-dir DIR [options]\n"
+    return "Usage: cityops-gateway --gateway 1|2|3 (--log-dir DIR | --kafka HOSTS) --buffer-dir DIR [options]\n"
            "An edge gateway: receives sensor readings as JSON lines over UDP and TCP, validates and filters\n"
-           "them, and forwards them in batches into the embedded event log at --log-dir. While the log\n"
-           "cannot be written, batches wait in --buffer-dir and are forwarded in order afterwards.\n"
+           "them, and forwards them in batches into the embedded event log at --log-dir or to Kafka. While\n"
+           "the upstream cannot be written, batches wait in --buffer-dir and are forwarded in order afterwards.\n"
            "\n"
            "  --gateway N            1 central (traffic, air quality), 2 residential (temperature, parking),\n"
            "                         3 critical (emergency, energy)\n"
            "  --listen-udp HOST:PORT UDP address (default 0.0.0.0:910N for gateway N); \"off\" disables\n"
            "  --listen-tcp HOST:PORT TCP address (default 0.0.0.0:910N); \"off\" disables; port 0 picks one\n"
            "  --log-dir DIR          the embedded event log (created if missing)\n"
+           "  --kafka HOSTS          forward to a Kafka cluster instead (bootstrap host:port[,...];\n"
+           "                         idempotent producer, acks=all, lz4; PLAINTEXT only here)\n"
            "  --buffer-dir DIR       the disk buffer (created if missing)\n"
            "  --buffer-max-mb N      bound of the disk buffer in MiB (default 256)\n"
            "  --buffer-full P        refuse-new (default) or drop-oldest, when the buffer is full\n"
@@ -77,7 +79,7 @@ std::string parseGatewayCommand(const std::vector<std::string>& args, GatewayCom
         static const char* const kWithValue[] = {"--gateway",   "--listen-udp", "--listen-tcp",    "--log-dir",
                                                  "--buffer-dir", "--buffer-max-mb", "--buffer-full", "--batch",
                                                  "--linger-ms",  "--payload",    "--stats-interval", "--compression",
-                                                 "--forward"};
+                                                 "--forward",     "--kafka"};
         bool known = false;
         for (const char* name : kWithValue) known = known || option == name;
         if (!known) {
@@ -99,6 +101,8 @@ std::string parseGatewayCommand(const std::vector<std::string>& args, GatewayCom
             tcp = value;
         } else if (option == "--log-dir") {
             command.logDir = value;
+        } else if (option == "--kafka") {
+            command.kafkaBootstrap = value;
         } else if (option == "--buffer-dir") {
             bufferDir = value;
         } else if (option == "--buffer-max-mb") {
@@ -148,8 +152,11 @@ std::string parseGatewayCommand(const std::vector<std::string>& args, GatewayCom
             command.statsInterval = std::chrono::milliseconds(static_cast<long>(number * 1000));
         }
     }
-    if (command.logDir.empty()) {
-        return "--log-dir is required";
+    if (command.logDir.empty() && command.kafkaBootstrap.empty()) {
+        return "an upstream is required: --log-dir DIR (embedded log) or --kafka HOSTS";
+    }
+    if (!command.logDir.empty() && !command.kafkaBootstrap.empty()) {
+        return "--log-dir and --kafka exclude each other (one upstream per gateway)";
     }
     if (bufferDir.empty()) {
         return "--buffer-dir is required";

@@ -14,6 +14,7 @@ struct GatewayCommand {
     Action action = Action::Run;
     connectors::gateway::GatewayConfig gateway;
     std::string logDir;
+    std::string kafkaBootstrap;  //!< forward to this Kafka cluster instead of the embedded log
     std::chrono::milliseconds statsInterval{10'000};  //!< 0: only the final line
 };
 

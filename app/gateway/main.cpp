@@ -1,5 +1,5 @@
 // cityops-gateway: one edge gateway as its own process. main() parses the command line, wires the
-// gateway to the embedded log and prints its counters; the work is in connectors/gateway.
+// gateway to the embedded log (or Kafka) and prints its counters; the work is in connectors/gateway.
 
 #include <pthread.h>
 
@@ -12,6 +12,7 @@
 
 #include "cityops/connectors/gateway/gateway.h"
 #include "cityops/connectors/gateway/log_directory_sink.h"
+#include "cityops/connectors/kafka_client.h"
 #include "cityops_version.h"
 #include "gateway_cli.h"
 
@@ -50,10 +51,24 @@ int main(int argc, char** argv) {
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    engine::log::LogConfig logConfig;
-    logConfig.directory = command.logDir;
-    auto gateway = connectors::gateway::Gateway::start(
-        command.gateway, std::make_unique<connectors::gateway::LogDirectorySink>(logConfig));
+    std::unique_ptr<engine::log::EventSink> upstream;
+    if (!command.kafkaBootstrap.empty()) {
+        connectors::KafkaSinkConfig kafka;
+        kafka.settings.bootstrapServers = command.kafkaBootstrap;
+        kafka.settings.clientId = "cityops-gateway-" + std::to_string(command.gateway.gateway);
+        auto sink = connectors::KafkaEventSink::create(kafka);
+        if (!sink) {
+            std::fprintf(stderr, "cityops-gateway: Kafka: %s\n", sink.error().message.c_str());
+            return 1;
+        }
+        upstream = std::move(*sink);
+        command.gateway.confirmEachBatch = true;  // the producer's send() only queues
+    } else {
+        engine::log::LogConfig logConfig;
+        logConfig.directory = command.logDir;
+        upstream = std::make_unique<connectors::gateway::LogDirectorySink>(logConfig);
+    }
+    auto gateway = connectors::gateway::Gateway::start(command.gateway, std::move(upstream));
     if (!gateway) {
         std::fprintf(stderr, "cityops-gateway: %s\n", gateway.error().c_str());
         return 1;

@@ -120,6 +120,12 @@ int Forwarder::send(const ForwardBatch& batch) {
             return static_cast<int>(t);
         }
     }
+    if (m_confirm) {
+        if (auto r = m_upstream->flush(); !r) {
+            markDown(r.error().message);
+            return 0;  // delivery of the batch is unknown: keep all of it
+        }
+    }
     markUp();
     return -1;
 }

@@ -27,6 +27,8 @@ public:
 
     //! Forwards each batch as one packed frame record per topic (GatewayConfig::forwardPacked). Before start().
     void packForwards(Compression compression, std::uint64_t key);
+    //! Flush the upstream after each batch before counting it forwarded (GatewayConfig::confirmEachBatch).
+    void confirmEachBatch(bool on) { m_confirm = on; }
     void start();
     //! Returns once every submitted batch is forwarded or stored and the upstream flushed; call after
     //! the channel is closed.
@@ -54,6 +56,7 @@ private:
     std::chrono::milliseconds m_retryDelay;
     std::chrono::steady_clock::time_point m_nextRetry{};
     bool m_up = true;
+    bool m_confirm = false;
     std::thread m_thread;
     std::vector<engine::log::RecordInput> m_records;  //!< reused per topic send
     ForwardBatch m_scratch;                          //!< a batch read back from disk, or a remainder

@@ -225,6 +225,7 @@ Expected<std::unique_ptr<Gateway>, std::string> Gateway::start(GatewayConfig con
     if (s.config.forwardPacked) {
         s.forwarder->packForwards(s.config.compression, static_cast<std::uint64_t>(s.config.gateway));
     }
+    s.forwarder->confirmEachBatch(s.config.confirmEachBatch);
     try {
         if (!s.config.listenUdp.empty()) {
             auto endpoint = resolve<udp>(s.io, s.config.listenUdp, "--listen-udp");

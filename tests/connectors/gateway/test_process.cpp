@@ -85,6 +85,10 @@ void TestProcess::commandLineFillsTheConfig() {
              std::string());
     QVERIFY(plain.gateway.compression == cityops::connectors::gateway::Compression::None);
     QVERIFY(plain.gateway.forwardPacked);
+    GatewayCommand kafka;
+    QCOMPARE(parse({"--kafka", "broker1:9092,broker2:9092", "--buffer-dir", "/b"}, kafka), std::string());
+    QCOMPARE(kafka.kafkaBootstrap, std::string("broker1:9092,broker2:9092"));
+    QVERIFY(kafka.logDir.empty());
     GatewayCommand help;
     QCOMPARE(parse({"--help"}, help), std::string());
     QVERIFY(help.action == GatewayCommand::Action::Help);
@@ -103,6 +107,8 @@ void TestProcess::commandLineErrorsNameTheOption() {
         {{"--log-dir", "l", "--buffer-dir", "b", "--compression", "lz4"}, "--compression"},
         {{"--log-dir", "l", "--buffer-dir", "b", "--forward", "zipped"}, "--forward"},
         {{"--log-dir"}, "--log-dir needs a value"},
+        {{"--log-dir", "l", "--kafka", "h:9092", "--buffer-dir", "b"}, "exclude each other"},
+        {{"--kafka"}, "--kafka needs a value"},
     };
     for (const auto& [args, named] : cases) {
         GatewayCommand c;

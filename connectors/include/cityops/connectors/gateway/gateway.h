@@ -48,6 +48,10 @@ struct GatewayConfig {
     //! Consumers unpack them with unpackBatchRecord(). Off: one log record per reading, as the engine's
     //! jobs read them.
     bool forwardPacked = false;
+    //! Flush the upstream after each forwarded batch and count it forwarded only when that succeeds;
+    //! a failed flush sends the whole batch to the disk buffer (at-least-once: part of it may arrive
+    //! twice). Needed for Kafka, whose send() only queues; the embedded log accepts on send().
+    bool confirmEachBatch = false;
     std::chrono::milliseconds retryMin{50};   //!< first retry delay after an upstream failure…
     std::chrono::milliseconds retryMax{2000};  //!< …doubling up to this
     int udpReceiveBufferBytes = 4 << 20;      //!< SO_RCVBUF asked for (the kernel may cap it)
