@@ -9,6 +9,7 @@
 #include "cityops/maps/map_view.h"
 #include "cityops/widgets/main_window.h"
 #include "cityops/widgets/simulation_panel.h"
+#include "cityops/widgets/sql_console/sql_console_window.h"
 #include "cityops/widgets/wall_mode.h"
 #include "cityops/widgets/workspace/workspace_window.h"
 
@@ -33,6 +34,10 @@ void MainWindow::createMenus() {
         auto* workspace = new workspace::WorkspaceWindow(this);
         workspace->setWindowFlag(Qt::Window);
         workspace->setAttribute(Qt::WA_DeleteOnClose);
+        connect(workspace, &workspace::WorkspaceWindow::sqlConsoleRequested, this, [this, workspace] {
+            sql_console::SqlConsoleWindow::showFor(this, QString::fromStdString(m_jobs.dataDir().string()))
+                ->publishWorkspace(*workspace);
+        });
         workspace->show();
     });
     file->addSeparator();
@@ -69,6 +74,15 @@ void MainWindow::createMenus() {
         speeds->addAction(action);
         connect(action, &QAction::triggered, this, [this, speed] { m_runner.setSpeed(speed); });
     }
+
+    QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+    QAction* sqlConsole = tools->addAction(tr("&SQL console"));
+    sqlConsole->setObjectName(QStringLiteral("sqlConsoleAction"));
+    sqlConsole->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Q));
+    connect(sqlConsole, &QAction::triggered, this, [this] {
+        sql_console::SqlConsoleWindow::showFor(this, QString::fromStdString(m_jobs.dataDir().string()));
+    });
+    addAction(sqlConsole);
 }
 
 void MainWindow::createViewMenu() {

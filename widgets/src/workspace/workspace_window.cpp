@@ -119,10 +119,20 @@ void WorkspaceWindow::createActions() {
               QStringLiteral("xlsx"), &WorkspaceWindow::exportXlsx);
     addExport(tr("Export report as &HTML…"), tr("Export report as HTML"), tr("HTML pages (*.html)"),
               QStringLiteral("html"), &WorkspaceWindow::exportHtml);
+    QAction* sqlAction = file->addAction(tr("&Query in SQL console"));
+    sqlAction->setObjectName(QStringLiteral("sqlConsoleAction"));
+    connect(sqlAction, &QAction::triggered, this, &WorkspaceWindow::sqlConsoleRequested);
+    m_exportActions << sqlAction;  // enabled once data is loaded, like the exports
     file->addSeparator();
     QAction* close = file->addAction(tr("&Close"));
     close->setShortcut(QKeySequence::Close);
     connect(close, &QAction::triggered, this, &QWidget::close);
+}
+
+std::vector<std::pair<QString, engine::batch::Table>> WorkspaceWindow::sqlTables() const {
+    if (!m_outcome) return {};
+    return {{QStringLiteral("retail_raw"), m_outcome->report.raw},
+            {QStringLiteral("retail_clean"), m_outcome->report.cleaned}};
 }
 
 bool WorkspaceWindow::openFile(const QString& path) {

@@ -2,6 +2,8 @@
 
 #include <QMainWindow>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "cityops/widgets/workspace/workspace_loader.h"
 
@@ -50,10 +52,15 @@ public:
     QString message() const;
     bool messageIsError() const { return m_messageIsError; }
     int progressValue() const;
+    //! The loaded tables for the SQL console: retail_raw (as read) and retail_clean (after step 2.4);
+    //! empty before a load. Copies share the columns.
+    std::vector<std::pair<QString, engine::batch::Table>> sqlTables() const;
 
 signals:
     //! After each load attempt, on success or not (cancelled, failed).
     void loadFinished(bool ok);
+    //! File → Query in SQL console: the owner publishes sqlTables() to its SQL console.
+    void sqlConsoleRequested();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
