@@ -112,6 +112,17 @@ Dictionary& Column::ownDictionary() {
 }
 
 void Column::appendString(std::string_view v) {
+    // A dictionary built in bulk (the CSV reader) has no index until a lookup needs one
+    // (detail::ColumnAccess): complete it here, in a private copy when the dictionary is shared.
+    if (m_dict->index.size() != m_dict->strings.size()) {
+        if (m_dict.use_count() > 1) {
+            ownDictionary();
+        } else {
+            m_dict->index.reserve(m_dict->strings.size());
+            for (std::uint32_t code = 0; code < m_dict->strings.size(); ++code)
+                m_dict->index.emplace(m_dict->strings[code], code);
+        }
+    }
     const auto found = m_dict->index.find(v);
     std::uint32_t code = 0;
     if (found != m_dict->index.end()) {

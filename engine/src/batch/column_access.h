@@ -30,6 +30,10 @@ struct ColumnAccess {
     static std::uint32_t* codes(Column& c) { return c.m_codes.data(); }
     static std::uint64_t* valid(Column& c) { return c.m_valid.data(); }
     static const std::uint64_t* valid(const Column& c) { return c.m_valid.data(); }
+    //! Dictionaries filled in bulk (the CSV reader) leave Dictionary::index empty: building a hash map
+    //! node per distinct string (a million for an id column) cost more than the rest of the column.
+    //! The index is complete exactly when index.size() == strings.size(); lookups go through
+    //! key_index.h (a local map when it is incomplete), appends complete it (Column::appendString).
     static const std::shared_ptr<Dictionary>& dictionary(const Column& c) { return c.m_dict; }
     static std::shared_ptr<Dictionary>& dictionary(Column& c) { return c.m_dict; }
 };

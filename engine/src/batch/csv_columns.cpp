@@ -48,21 +48,18 @@ struct Candidates {
 };
 
 Candidates scan(const std::vector<RowSource>& rows, std::size_t begin, std::size_t column,
-                const std::vector<std::string>& nullTokens) {
+                const std::vector<std::string>& nullTokens, std::size_t limit = static_cast<std::size_t>(-1)) {
     Candidates c;
     std::string_view text;
-    for (std::size_t r = begin; r < rows.size() && c.any(); ++r) {
+    const std::size_t end = begin + std::min(limit, rows.size() - std::min(begin, rows.size()));
+    for (std::size_t r = begin; r < end && c.any(); ++r) {
         if (!fieldAt(rows[r], column, text) || isNullToken(text, nullTokens)) continue;
         c.observe(text);
     }
     return c;
 }
 
-}  // namespace
-
-ColumnPlan inferColumn(const std::vector<RowSource>& rows, std::size_t begin, std::size_t column,
-                       const std::vector<std::string>& nullTokens) {
-    const Candidates c = scan(rows, begin, column, nullTokens);
+ColumnPlan planOf(const Candidates& c) {
     ColumnPlan plan;
     if (!c.seen) return plan;
     if (c.boolean)
@@ -82,6 +79,31 @@ ColumnPlan inferColumn(const std::vector<RowSource>& rows, std::size_t begin, st
     else if (c.timestamp)
         plan.type = DataType::Timestamp;
     return plan;
+}
+
+}  // namespace
+
+ColumnPlan inferColumn(const std::vector<RowSource>& rows, std::size_t begin, std::size_t column,
+                       const std::vector<std::string>& nullTokens) {
+    return planOf(scan(rows, begin, column, nullTokens));
+}
+
+ColumnPlan inferColumnFromSample(const std::vector<RowSource>& rows, std::size_t begin, std::size_t column,
+                                 const std::vector<std::string>& nullTokens, std::size_t sampleRows,
+                                 bool& conclusive) {
+    const Candidates c = scan(rows, begin, column, nullTokens, sampleRows);
+    // No type fits the sample: no type fits all rows either. A sample without values, or with dates that
+    // fit both day orders, says nothing: those columns are inferred over every row.
+    if (c.seen && !c.any()) {
+        conclusive = true;
+        return planOf(c);
+    }
+    if (!c.seen || (!c.boolean && !c.integer && !c.real && !c.iso && c.dmy && c.mdy)) {
+        conclusive = true;
+        return inferColumn(rows, begin, column, nullTokens);
+    }
+    conclusive = false;
+    return planOf(c);
 }
 
 DateFormat detectDateFormat(const std::vector<RowSource>& rows, std::size_t column,
@@ -151,75 +173,70 @@ Column convertStrings(const std::vector<RowSource>& rows, std::size_t column,
         codes[r] = slots[s];
         valid[r >> 6] |= std::uint64_t{1} << (r & 63);
     }
+    // The strings only: the index is built when a lookup needs it (see ColumnAccess::dictionary).
     Dictionary& dictionary = *ColumnAccess::dictionary(out);
-    dictionary.index.reserve(distinct.size());
-    for (std::uint32_t code = 0; code < distinct.size(); ++code) {
-        dictionary.strings.emplace_back(distinct[code]);
-        dictionary.index.emplace(dictionary.strings.back(), code);
-    }
+    for (std::uint32_t code = 0; code < distinct.size(); ++code) dictionary.strings.emplace_back(distinct[code]);
     return out;
 }
 
 }  // namespace
 
+namespace {
+
+//! The value of text under plan into *out (ints or doubles); false when it does not parse.
+bool parseInto(std::string_view text, const ColumnPlan& plan, std::int64_t* ints, double* doubles, std::size_t r) {
+    switch (plan.type) {
+        case DataType::Bool:
+            if (const auto v = parseBool(text, plan.boolDigits)) return ints[r] = *v ? 1 : 0, true;
+            return false;
+        case DataType::Int64:
+            if (const auto v = parseInt(text)) return ints[r] = *v, true;
+            return false;
+        case DataType::Double:
+            if (const auto v = parseDouble(text)) return doubles[r] = *v, true;
+            return false;
+        case DataType::Date:
+            if (const auto v = parseDate(text, plan.dateFormat)) return ints[r] = *v, true;
+            return false;
+        case DataType::Timestamp:
+            if (const auto v = parseTimestamp(text)) return ints[r] = *v, true;
+            return false;
+        case DataType::String:
+            return false;
+    }
+    return false;
+}
+
+}  // namespace
+
+Column sizedColumn(DataType type, std::size_t rows) { return ColumnAccess::sized(type, rows); }
+
+void convertRange(const std::vector<RowSource>& rows, std::size_t begin, std::size_t end, std::size_t column,
+                  const ColumnPlan& plan, const std::vector<std::string>& nullTokens, Column& out,
+                  std::vector<CellReject>& rejects) {
+    std::int64_t* ints = plan.type == DataType::Double ? nullptr : ColumnAccess::ints(out);
+    double* doubles = plan.type == DataType::Double ? ColumnAccess::doubles(out) : nullptr;
+    std::uint64_t* valid = ColumnAccess::valid(out);
+    std::string_view text;
+    for (std::size_t r = begin; r < end; ++r) {
+        if (!fieldAt(rows[r], column, text) || isNullToken(text, nullTokens)) continue;
+        // Every parser accepts ASCII only, so a parsed value is valid UTF-8: the check waits for a failure.
+        if (parseInto(text, plan, ints, doubles, r)) {
+            valid[r >> 6] |= std::uint64_t{1} << (r & 63);
+            continue;
+        }
+        rejects.push_back(CellReject{r, column,
+                                     isValidUtf8(text) ? "cannot parse value as " + std::string(typeName(plan.type))
+                                                       : std::string("invalid UTF-8"),
+                                     printableValue(text)});
+    }
+}
+
 Column convertColumn(const std::vector<RowSource>& rows, std::size_t column, const ColumnPlan& plan,
                      const std::vector<std::string>& nullTokens, std::vector<CellReject>& rejects) {
     if (plan.type == DataType::String) return convertStrings(rows, column, nullTokens, rejects);
-    Column out(plan.type);
-    out.reserve(rows.size());
-    std::string_view text;
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-        if (!fieldAt(rows[r], column, text) || isNullToken(text, nullTokens)) {
-            out.appendNull();
-            continue;
-        }
-        const bool utf8 = isValidUtf8(text);
-        bool ok = utf8;
-        if (ok) {
-            switch (plan.type) {
-                case DataType::String:
-                    out.appendString(text);
-                    break;
-                case DataType::Bool:
-                    if (const auto v = parseBool(text, plan.boolDigits))
-                        out.appendBool(*v);
-                    else
-                        ok = false;
-                    break;
-                case DataType::Int64:
-                    if (const auto v = parseInt(text))
-                        out.appendInt(*v);
-                    else
-                        ok = false;
-                    break;
-                case DataType::Double:
-                    if (const auto v = parseDouble(text))
-                        out.appendDouble(*v);
-                    else
-                        ok = false;
-                    break;
-                case DataType::Date:
-                    if (const auto v = parseDate(text, plan.dateFormat))
-                        out.appendInt(*v);
-                    else
-                        ok = false;
-                    break;
-                case DataType::Timestamp:
-                    if (const auto v = parseTimestamp(text))
-                        out.appendInt(*v);
-                    else
-                        ok = false;
-                    break;
-            }
-        }
-        if (!ok) {
-            out.appendNull();
-            rejects.push_back(CellReject{
-                r, column,
-                utf8 ? "cannot parse value as " + std::string(typeName(plan.type)) : std::string("invalid UTF-8"),
-                printableValue(text)});
-        }
-    }
+    Column out = ColumnAccess::sized(plan.type, rows.size());
+    convertRange(rows, 0, rows.size(), column, plan, nullTokens, out, rejects);
     return out;
 }
 

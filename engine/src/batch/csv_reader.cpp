@@ -1,8 +1,14 @@
 #include "cityops/engine/batch/csv_reader.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -23,6 +29,10 @@ using detail::ScanPosition;
 
 constexpr std::size_t kNoColumn = static_cast<std::size_t>(-1);
 constexpr std::size_t kSniffRecords = 20;
+//! Rows whose values type an undeclared column before every value proves it (see planColumns).
+constexpr std::size_t kSampleRows = 4096;
+//! Rows per conversion task of a non-string column (a multiple of 64: tasks own whole validity words).
+constexpr std::size_t kConvertBlockRows = std::size_t{1} << 16;
 
 //! One rejects-table entry before sorting; seq orders entries by position in the input.
 struct RejectEntry {
@@ -99,19 +109,29 @@ bool detectHeader(const std::vector<RowSource>& all, std::size_t width, const st
     return true;
 }
 
+//! Plans of the columns over rows[begin..]. With `inferred`, undeclared columns are typed from a sample
+//! of rows where that is not conclusive, flagged there, and must be proven by converting every value.
 std::vector<ColumnPlan> planColumns(const std::vector<RowSource>& rows, std::size_t begin, std::size_t width,
-                                    const CsvOptions& options, unsigned threads) {
+                                    const CsvOptions& options, unsigned threads, std::vector<bool>* inferred) {
     std::vector<ColumnPlan> plans(width);
+    std::vector<char> flags(width, 0);  // per column, written by its own task (vector<bool> shares bytes)
     detail::parallelFor(width, threads, [&](std::size_t c) {
         if (c < options.schema.size()) {
             plans[c].type = options.schema[c].second;
             plans[c].boolDigits = true;
             if (plans[c].type == DataType::Date)
                 plans[c].dateFormat = detail::detectDateFormat(rows, c, options.nullTokens);
+        } else if (inferred != nullptr) {
+            bool conclusive = true;
+            plans[c] = detail::inferColumnFromSample(rows, begin, c, options.nullTokens, kSampleRows, conclusive);
+            flags[c] = conclusive ? 0 : 1;
         } else {
             plans[c] = detail::inferColumn(rows, begin, c, options.nullTokens);
         }
     });
+    if (inferred != nullptr) {
+        for (std::size_t c = 0; c < width; ++c) (*inferred)[c] = flags[c] != 0;
+    }
     return plans;
 }
 
@@ -169,6 +189,11 @@ private:
 };
 
 Result<CsvLoad> readCsvWithProgress(std::string_view text, const CsvOptions& options, LoadProgress& progress);
+//! Header decision, column plans, conversion and rejects for the records found; empty when sampled and
+//! the sampled plans were disproved (then call again with sampled false).
+std::optional<Result<CsvLoad>> assembleLoad(const std::vector<RowSource>& all, std::size_t width, char delimiter,
+                                            const CsvOptions& options, unsigned threads, LoadProgress& progress,
+                                            bool sampled);
 
 std::string describe(const RejectEntry& e, const std::vector<std::string>& names) {
     std::string text = "line " + std::to_string(e.line) + " (byte " + std::to_string(e.offset) + ")";
@@ -233,11 +258,30 @@ Result<CsvLoad> readCsvWithProgress(std::string_view text, const CsvOptions& opt
         for (const detail::RawRecord& record : batch.records) all.push_back(RowSource{&record, &batch});
     }
     const std::size_t width = options.schema.empty() ? all.front().record->fieldCount : options.schema.size();
+    const char delimiter = load.delimiter;
+    // First with column types inferred from a sample of rows and proven on the way: every value of an
+    // inferred column converts, and the header decision and data rows are those the exact types give.
+    // Otherwise (rare: a type change deep in the file, a short or broken record) again with types
+    // inferred over every row. Both give the same load whenever the first succeeds.
+    for (const bool sampled : {true, false}) {
+        std::optional<Result<CsvLoad>> done = assembleLoad(all, width, delimiter, options, threads, progress, sampled);
+        if (done) return std::move(*done);
+    }
+    return Result<CsvLoad>::failure("internal error: CSV load did not finish");
+}
+
+std::optional<Result<CsvLoad>> assembleLoad(const std::vector<RowSource>& all, std::size_t width, char delimiter,
+                                            const CsvOptions& options, unsigned threads, LoadProgress& progress,
+                                            bool sampled) {
+    const auto cancelled = [] { return Result<CsvLoad>::failure(kCsvCancelled); };
+    CsvLoad load;
+    load.delimiter = delimiter;
     std::vector<ColumnPlan> restPlans;  // plans of records 2..n, when header detection computed them
+    std::vector<bool> inferred(width, false);  // plan from a sample, to be proven by the conversion
     if (options.hasHeader) {
         load.hasHeader = *options.hasHeader;
     } else {
-        restPlans = planColumns(all, 1, width, options, threads);
+        restPlans = planColumns(all, 1, width, options, threads, sampled ? &inferred : nullptr);
         load.hasHeader = all.size() == 1 || detectHeader(all, width, restPlans, options);
     }
     const std::size_t firstData = load.hasHeader ? 1 : 0;
@@ -277,23 +321,53 @@ Result<CsvLoad> readCsvWithProgress(std::string_view text, const CsvOptions& opt
     if (!progress.report(0.55)) return cancelled();
     // With a header and no record left out, the data rows are records 2..n: their plans are known.
     const bool plansKnown = load.hasHeader && !restPlans.empty() && rows.size() + 1 == all.size();
-    const std::vector<ColumnPlan> plans = plansKnown ? restPlans : planColumns(rows, 0, width, options, threads);
+    // Sampled header plans decide the header only when they are proven, i.e. when they are the data's plans.
+    if (sampled && !options.hasHeader && !plansKnown) return std::nullopt;
+    const std::vector<ColumnPlan> plans =
+        plansKnown ? restPlans : planColumns(rows, 0, width, options, threads, sampled ? &inferred : nullptr);
     if (!progress.report(0.6)) return cancelled();
     for (std::size_t c = 0; c < width; ++c) {
         if (plans[c].ambiguousDate) {
             load.notes.push_back("column '" + names[c] + "': dates fit both DD/MM/YYYY and MM/DD/YYYY; kept as string");
         }
     }
+    // Tasks: a string column whole (one dictionary), other columns in blocks of rows (both cores busy
+    // even with few columns); string columns first, as they take longest.
+    struct Task {
+        std::size_t column;
+        std::size_t begin;
+        std::size_t end;
+    };
+    std::vector<Task> tasks;
     std::vector<Column> columns(width);
-    std::vector<std::vector<CellReject>> cellRejects(width);
+    for (std::size_t c = 0; c < width; ++c) {
+        if (plans[c].type == DataType::String) tasks.push_back(Task{c, 0, rows.size()});
+    }
+    for (std::size_t c = 0; c < width; ++c) {
+        if (plans[c].type == DataType::String) continue;
+        columns[c] = detail::sizedColumn(plans[c].type, rows.size());
+        for (std::size_t b = 0; b == 0 || b < rows.size(); b += kConvertBlockRows)
+            tasks.push_back(Task{c, b, std::min(rows.size(), b + kConvertBlockRows)});
+    }
+    std::vector<std::vector<CellReject>> taskRejects(tasks.size());
     std::atomic<std::size_t> converted{0};
-    detail::parallelFor(width, threads, [&](std::size_t c) {
+    detail::parallelFor(tasks.size(), threads, [&](std::size_t t) {
         if (progress.cancelled()) return;
-        columns[c] = detail::convertColumn(rows, c, plans[c], options.nullTokens, cellRejects[c]);
-        progress.report(0.6 + 0.35 * static_cast<double>(converted.fetch_add(1) + 1) / static_cast<double>(width));
+        const Task& task = tasks[t];
+        if (plans[task.column].type == DataType::String)
+            columns[task.column] = detail::convertColumn(rows, task.column, plans[task.column], options.nullTokens,
+                                                         taskRejects[t]);
+        else
+            detail::convertRange(rows, task.begin, task.end, task.column, plans[task.column], options.nullTokens,
+                                 columns[task.column], taskRejects[t]);
+        progress.report(0.6 +
+                        0.35 * static_cast<double>(converted.fetch_add(1) + 1) / static_cast<double>(tasks.size()));
     });
     if (progress.cancelled()) return cancelled();
-    for (const auto& list : cellRejects) {
+    for (std::size_t t = 0; t < tasks.size(); ++t) {
+        if (inferred[tasks[t].column] && !taskRejects[t].empty()) return std::nullopt;  // sampled plan disproved
+    }
+    for (const auto& list : taskRejects) {
         for (const CellReject& cell : list) {
             const detail::RawRecord& record = *rows[cell.row].record;
             rejects.push_back(
@@ -322,12 +396,57 @@ Result<CsvLoad> readCsvWithProgress(std::string_view text, const CsvOptions& opt
     load.rowsDropped = load.recordsRead - load.rowsLoaded;
     load.rejects = buildRejects(rejects, names);
     progress.report(1.0);
-    return load;
+    return Result<CsvLoad>(std::move(load));
 }
 
 }  // namespace
 
+namespace {
+
+//! A regular file mapped read-only (no copy into the heap, no zero-fill of a buffer first); empty when
+//! the file cannot be mapped (not a regular file, empty, mmap refused): then it is read into a string.
+class MappedFile {
+public:
+    explicit MappedFile(const std::string& path) {
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return;
+        struct stat st {};
+        if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+            const auto size = static_cast<std::size_t>(st.st_size);
+            void* data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+            if (data != MAP_FAILED) {
+                ::madvise(data, size, MADV_SEQUENTIAL);
+                m_data = static_cast<const char*>(data);
+                m_size = size;
+            }
+        }
+        ::close(fd);
+    }
+    ~MappedFile() {
+        if (m_data != nullptr) ::munmap(const_cast<char*>(m_data), m_size);
+    }
+    MappedFile(const MappedFile&) = delete;
+    MappedFile& operator=(const MappedFile&) = delete;
+
+    bool mapped() const { return m_data != nullptr; }
+    std::string_view text() const { return {m_data, m_size}; }
+
+private:
+    const char* m_data = nullptr;
+    std::size_t m_size = 0;
+};
+
+}  // namespace
+
 Result<CsvLoad> readCsvFile(const std::string& path, const CsvOptions& options) {
+    // The loaded table owns copies of everything it keeps (dictionary strings, reject values), so the
+    // mapping can go when the parse returns.
+    if (const MappedFile file(path); file.mapped()) {
+        LoadProgress reading(options.progress, 0.0, 0.2);
+        if (!reading.report(1.0)) return Result<CsvLoad>::failure(kCsvCancelled);
+        LoadProgress parsing(options.progress, 0.2, 0.8);
+        return readCsvWithProgress(file.text(), options, parsing);
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) return Result<CsvLoad>::failure("cannot open '" + path + "'");
     if (!options.progress) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "cityops/engine/batch/column.h"
@@ -44,9 +45,18 @@ inline KeyWords buildKeyWords(const std::vector<KeySource>& keys, std::size_t ro
             const Dictionary& own = c.dictionary();
             const Dictionary& target = keys[k].codeSpace->dictionary();
             translate.resize(own.strings.size());
+            // The target's index may be left out (bulk-built dictionary, see ColumnAccess): then a local one.
+            std::unordered_map<std::string_view, std::uint32_t> local;
+            const bool indexed = target.index.size() == target.strings.size();
+            if (!indexed) {
+                local.reserve(target.strings.size());
+                for (std::uint32_t code = 0; code < target.strings.size(); ++code)
+                    local.emplace(target.strings[code], code);
+            }
+            const auto& index = indexed ? target.index : local;
             for (std::size_t code = 0; code < own.strings.size(); ++code) {
-                const auto found = target.index.find(std::string_view(own.strings[code]));
-                translate[code] = found != target.index.end() ? found->second : (std::uint64_t{1} << 40) + code;
+                const auto found = index.find(std::string_view(own.strings[code]));
+                translate[code] = found != index.end() ? found->second : (std::uint64_t{1} << 40) + code;
             }
         }
         for (std::size_t r = 0; r < rows; ++r) {
