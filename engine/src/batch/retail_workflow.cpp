@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
+#include <optional>
 
 #include "cityops/engine/batch/operations.h"
 
@@ -27,17 +29,35 @@ Table withoutHelpers(const Table& table) {
     return select(table, keep);
 }
 
+//! Steps reported to the progress callback: 1.1, 1.2, 1.3, 2.1, 2.2, 2.3, the repeat, 2.4, 3.1, 3.2, 4.1.
+constexpr int kStepCount = 11;
+
 class Workflow {
 public:
-    explicit Workflow(RetailReport& report) : m_report(report) {}
+    Workflow(RetailReport& report, const std::function<bool(double)>* progress)
+        : m_report(report), m_progress(progress) {}
+
+    //! Reports the fraction of the workflow done; false once the callback asked to stop (it is not called
+    //! again after that).
+    bool report(double fraction) {
+        if (m_cancelled) return false;
+        if (m_progress != nullptr && *m_progress && !(*m_progress)(std::clamp(fraction, 0.0, 1.0))) m_cancelled = true;
+        return !m_cancelled;
+    }
+    //! Within step `index` (0-based), fraction `part` of it done.
+    bool reportWithin(int index, double part) {
+        return report((static_cast<double>(index) + std::clamp(part, 0.0, 1.0)) / kStepCount);
+    }
 
     void track(const Table& table) { m_report.peakTableBytes = std::max(m_report.peakTableBytes, table.memoryBytes()); }
-    void step(std::string id, std::string title, std::string summary, std::string text) {
+    //! Records a finished step and reports progress; false when the caller cancelled.
+    bool step(std::string id, std::string title, std::string summary, std::string text) {
         const auto now = std::chrono::steady_clock::now();
         const double seconds = std::chrono::duration<double>(now - m_stepStart).count();
         m_report.steps.push_back(
             RetailStep{std::move(id), std::move(title), std::move(summary), std::move(text), seconds});
         m_stepStart = std::chrono::steady_clock::now();
+        return report(static_cast<double>(m_report.steps.size()) / kStepCount);
     }
 
     //! Catalogue of (category, price) -> item, keeping only pairs that name exactly one item.
@@ -105,6 +125,8 @@ public:
 
 private:
     RetailReport& m_report;
+    const std::function<bool(double)>* m_progress;
+    bool m_cancelled = false;
     std::chrono::steady_clock::time_point m_stepStart = std::chrono::steady_clock::now();
 };
 
@@ -116,18 +138,22 @@ std::string countsText(const std::vector<std::pair<std::string, std::size_t>>& c
 
 }  // namespace
 
-RetailReport runRetailWorkflow(const Table& raw) {
+namespace {
+
+//! The workflow; empty when progress asked to stop.
+std::optional<RetailReport> runWorkflow(const Table& raw, const std::function<bool(double)>* progress) {
     RetailReport report;
-    Workflow flow(report);
+    Workflow flow(report, progress);
+    if (!flow.report(0.0)) return std::nullopt;
     report.raw = raw;
     report.rowsLoaded = raw.rowCount();
     flow.track(raw);
-    flow.step("1.1", "Load",
+    if (!flow.step("1.1", "Load",
               std::to_string(raw.rowCount()) + " rows loaded, " + std::to_string(report.rowsRejected) + " rejected",
-              raw.showText(5) + "\n" + raw.schemaText());
+              raw.showText(5) + "\n" + raw.schemaText())) return std::nullopt;
 
     const Table snake = normaliseNames(raw);
-    flow.step("1.2", "snake_case column names", "", snake.schemaText());
+    if (!flow.step("1.2", "snake_case column names", "", snake.schemaText())) return std::nullopt;
 
     Table typed = snake;
     for (const auto& [name, type] :
@@ -145,22 +171,22 @@ RetailReport runRetailWorkflow(const Table& raw) {
             report.missingAfterTyping.emplace_back(typed.name(c), typed.column(c).nullCount());
     }
     report.typed = typed;
-    flow.step("1.3", "Types",
+    if (!flow.step("1.3", "Types",
               "invalid values made null: " + countsText(report.castNewNulls) +
                   "; missing: " + countsText(report.missingAfterTyping),
-              typed.schemaText());
+              typed.schemaText())) return std::nullopt;
 
     const Table lookup = flow.buildCatalogue(typed);
     auto [afterItems, items] = flow.recoverItems(typed, lookup, &report.recoveredItemsSample);
     report.itemsRecovered = items;
-    flow.step("2.1", "Item catalogue and item recovery",
+    if (!flow.step("2.1", "Item catalogue and item recovery",
               std::to_string(report.catalogue.rowCount()) + " catalogue entries, " + std::to_string(items) +
                   " items recovered by (category, price_per_unit)",
-              report.recoveredItemsSample.showText(kSampleRows));
+              report.recoveredItemsSample.showText(kSampleRows))) return std::nullopt;
 
     auto [afterTotals, totals] = flow.recomputeTotals(afterItems);
     report.totalsRecomputed = totals;
-    flow.step("2.2", "Recompute total_spent", std::to_string(totals) + " totals recomputed", "");
+    if (!flow.step("2.2", "Recompute total_spent", std::to_string(totals) + " totals recomputed", "")) return std::nullopt;
 
     Table beforeFill = withColumn(afterTotals, "_needs_fill", isNull(col("quantity")) || isNull(col("price_per_unit")));
     auto filled = flow.fillFromTotals(beforeFill);
@@ -171,13 +197,14 @@ RetailReport runRetailWorkflow(const Table& raw) {
             filter(filled.table, col("_needs_fill") && isNotNull(col("quantity")) && isNotNull(col("price_per_unit"))),
             {"transaction_id", "category", "item", "price_per_unit", "quantity", "total_spent"}),
         kSampleRows);
-    flow.step("2.3", "Fill quantity and price from total_spent",
+    if (!flow.step("2.3", "Fill quantity and price from total_spent",
               std::to_string(filled.quantities) + " quantities and " + std::to_string(filled.prices) + " prices filled",
-              report.filledSample.showText(kSampleRows));
+              report.filledSample.showText(kSampleRows))) return std::nullopt;
 
     Table working = withoutHelpers(filled.table);
     report.recoveryRounds = 1;
     for (int round = 1; round < kMaxRounds; ++round) {
+        if (!flow.reportWithin(6, static_cast<double>(round) / kMaxRounds)) return std::nullopt;
         ++report.recoveryRounds;
         Table sample;
         auto [recovered, lateItems] = flow.recoverItems(working, lookup, &sample);
@@ -190,20 +217,20 @@ RetailReport runRetailWorkflow(const Table& raw) {
         working = std::move(refilled.table);
         if (lateItems + lateTotals + refilled.quantities + refilled.prices == 0) break;
     }
-    flow.step("2.1-2.3 again", "Repeat recovery with values found in 2.3",
+    if (!flow.step("2.1-2.3 again", "Repeat recovery with values found in 2.3",
               std::to_string(report.itemsRecoveredAfterFill) + " more items recovered, " +
                   std::to_string(report.totalsRecomputedAfterFill) + " more totals, " +
                   std::to_string(report.valuesFilledAfterFill) + " more values filled in " +
                   std::to_string(report.recoveryRounds) + " passes",
-              report.lateRecoveredSample.showText(kSampleRows));
+              report.lateRecoveredSample.showText(kSampleRows))) return std::nullopt;
 
     report.rowsBeforeDrop = working.rowCount();
     report.cleaned = dropNa(working, kRequired);
     report.finalRows = report.cleaned.rowCount();
     report.rowsDropped = report.rowsBeforeDrop - report.finalRows;
-    flow.step("2.4", "Drop incomplete rows",
+    if (!flow.step("2.4", "Drop incomplete rows",
               std::to_string(report.rowsDropped) + " rows dropped, " + std::to_string(report.finalRows) + " remain",
-              "");
+              "")) return std::nullopt;
 
     const Table units = groupBy(report.cleaned, {"category"}, {{AggKind::Sum, "quantity", "units_sold"}});
     report.topCategories = limit(orderBy(units, {{"units_sold", false}, {"category", true}}), 5);
@@ -212,23 +239,35 @@ RetailReport runRetailWorkflow(const Table& raw) {
         topSummary += (i == 0 ? "" : ", ") + std::string(report.topCategories.column("category").stringAt(i)) + " " +
                       report.topCategories.column("units_sold").toText(i);
     }
-    flow.step("3.1", "Top 5 categories by units sold", topSummary, report.topCategories.showText(5));
+    if (!flow.step("3.1", "Top 5 categories by units sold", topSummary, report.topCategories.showText(5))) return std::nullopt;
 
     for (const auto& [key, target] :
          {std::pair{"payment_method", &report.avgByPayment}, std::pair{"location", &report.avgByLocation}}) {
         const Table averages = groupBy(report.cleaned, {key}, {{AggKind::Avg, "total_spent", "avg_total_spent"}});
         *target = orderBy(withColumn(averages, "avg_total_spent", round(col("avg_total_spent"), 2)), {{key, true}});
     }
-    flow.step("3.2", "Average total_spent by payment method and by location", "",
-              report.avgByPayment.showText() + "\n" + report.avgByLocation.showText());
+    if (!flow.step("3.2", "Average total_spent by payment method and by location", "",
+              report.avgByPayment.showText() + "\n" + report.avgByLocation.showText())) return std::nullopt;
 
     report.withDateParts = withColumn(withColumn(report.cleaned, "day_of_week", dayOfWeek(col("transaction_date"))),
                                       "transaction_month", month(col("transaction_date")));
     flow.track(report.withDateParts);
-    flow.step("4.1", "day_of_week and transaction_month", "day_of_week: 1 = Monday ... 7 = Sunday",
+    if (!flow.step("4.1", "day_of_week and transaction_month", "day_of_week: 1 = Monday ... 7 = Sunday",
               select(report.withDateParts, {"transaction_id", "transaction_date", "day_of_week", "transaction_month"})
-                  .showText(5));
+                  .showText(5))) return std::nullopt;
     return report;
+}
+
+}  // namespace
+
+RetailReport runRetailWorkflow(const Table& raw) {
+    return *runWorkflow(raw, nullptr);
+}
+
+Result<RetailReport> runRetailWorkflow(const Table& raw, const std::function<bool(double)>& progress) {
+    std::optional<RetailReport> report = runWorkflow(raw, &progress);
+    if (!report) return Result<RetailReport>::failure(kRetailCancelled);
+    return std::move(*report);
 }
 
 Result<RetailReport> runRetailWorkflow(const std::string& csvPath, const CsvOptions& options) {

@@ -232,6 +232,34 @@ private slots:
         }
     }
 
+    //! The workflow reports rising fractions from 0 to 1 and stops at whichever one the callback refuses,
+    //! the last step included, without calling it again.
+    void cancelAtEveryReportedFraction() {
+        auto loaded = readCsvFile(std::string(CITYOPS_SHARED_DATA_DIR) + "/retail_store_sales.csv");
+        QVERIFY(loaded.ok());
+        const Table& raw = loaded.value().table;
+        std::vector<double> fractions;
+        auto full = runRetailWorkflow(raw, [&](double f) {
+            fractions.push_back(f);
+            return true;
+        });
+        QVERIFY(full.ok());
+        QCOMPARE(full.value().finalRows, m_report.finalRows);
+        QCOMPARE(full.value().topCategories.showText(), m_report.topCategories.showText());
+        QVERIFY(fractions.size() >= 12);  // the start and each of the 11 steps at least
+        QCOMPARE(fractions.front(), 0.0);
+        QCOMPARE(fractions.back(), 1.0);
+        QVERIFY(std::is_sorted(fractions.begin(), fractions.end()));
+        QVERIFY(fractions[fractions.size() - 2] > 0.9);  // the last 10 % is reported too
+        for (std::size_t stopAt = 0; stopAt < fractions.size(); ++stopAt) {
+            std::size_t calls = 0;
+            auto stopped = runRetailWorkflow(raw, [&](double) { return calls++ != stopAt; });
+            QVERIFY2(!stopped.ok(), std::to_string(stopAt).c_str());
+            QCOMPARE(stopped.error(), std::string(kRetailCancelled));
+            QCOMPARE(calls, stopAt + 1);
+        }
+    }
+
     void badPathFails() { QVERIFY(!runRetailWorkflow(std::string("/nonexistent.csv"))); }
 
 private:

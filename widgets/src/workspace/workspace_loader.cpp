@@ -51,7 +51,16 @@ bool WorkspaceLoader::start(const QString& path) {
             } else if (!m_cancel.load()) {
                 outcome->load = std::move(load).value();
                 const auto workflowStart = std::chrono::steady_clock::now();
-                outcome->report = engine::batch::runRetailWorkflow(outcome->load.table);
+                auto report = engine::batch::runRetailWorkflow(outcome->load.table, [this](double fraction) {
+                    m_percent.store(static_cast<int>(kLoadShare + fraction * (100.0 - kLoadShare)),
+                                    std::memory_order_relaxed);
+                    return !m_cancel.load(std::memory_order_relaxed);
+                });
+                if (!report) {  // cancelled: finish() reports it
+                    m_done.store(true);
+                    return;
+                }
+                outcome->report = std::move(report).value();
                 outcome->report.rejects = outcome->load.rejects;
                 outcome->report.rowsRejected = outcome->load.rowsWithErrors;
                 // As runRetailWorkflow(path) words it, now that the rejects are known.

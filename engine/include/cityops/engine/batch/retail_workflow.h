@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -63,8 +64,15 @@ struct RetailReport {
     std::vector<RetailStep> steps;
 };
 
+//! Error message of a workflow stopped by its progress callback.
+inline constexpr const char* kRetailCancelled = "workflow cancelled";
+
 //! Runs the workflow on an already loaded raw table (original column names).
 RetailReport runRetailWorkflow(const Table& raw);
+//! The same with progress and cancellation: progress is called with the fraction done (0..1, rising)
+//! at the start, within the repeated recovery and after every step; returning false stops the workflow
+//! before its next step (the callback is not called again) and the result is kRetailCancelled.
+Result<RetailReport> runRetailWorkflow(const Table& raw, const std::function<bool(double)>& progress);
 //! Loads the CSV (permissive) and runs the workflow; fails when the file cannot be loaded.
 Result<RetailReport> runRetailWorkflow(const std::string& csvPath, const CsvOptions& options = {});
 
