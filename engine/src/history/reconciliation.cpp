@@ -38,7 +38,7 @@ bool near(double a, double b, double tolerance) {
     return std::fabs(a - b) <= tolerance * std::max({1.0, std::fabs(a), std::fabs(b)});
 }
 
-std::string describe(const AggregateDiff& d) {
+std::string describe(const AggregateDiff& d, bool orphanDeleted) {
     const unsigned storedCount = d.stored ? d.stored->count : 0;
     switch (d.cause) {
         case DiffCause::Gap:
@@ -56,7 +56,8 @@ std::string describe(const AggregateDiff& d) {
                                   storedCount, d.stored->sum, d.stored->min, d.stored->max, d.recomputed.sum,
                                   d.recomputed.min, d.recomputed.max);
         case DiffCause::Orphan:
-            return detail::format("%u readings stored, none archived (archive retention?): kept", storedCount);
+            return detail::format("%u readings stored, none archived (archive retention?): %s", storedCount,
+                                  orphanDeleted ? "deleted" : "kept");
     }
     return {};
 }
@@ -161,7 +162,7 @@ ReconcileReport compareWithArchive(std::span<const ArchivedReading> archived, st
                 continue;  // agrees
             }
         }
-        d.explanation = describe(d);
+        d.explanation = describe(d, options.correct && options.deleteOrphans);
         report.diffs.push_back(std::move(d));
     }
     for (const auto& [key, s] : storedByKey) {
@@ -175,7 +176,7 @@ ReconcileReport compareWithArchive(std::span<const ArchivedReading> archived, st
         d.recomputed.metric = s->metric;
         d.recomputed.windowStartMs = s->windowStartMs;
         d.recomputed.windowEndMs = s->windowStartMs + size;
-        d.explanation = describe(d);
+        d.explanation = describe(d, options.correct && options.deleteOrphans);
         report.diffs.push_back(std::move(d));
     }
     std::sort(report.diffs.begin(), report.diffs.end(), [](const AggregateDiff& a, const AggregateDiff& b) {
@@ -248,11 +249,16 @@ Result<ReconcileReport> reconcile(const std::filesystem::path& archiveRoot, stor
         return report;
     }
     storage::WriteBatch batch;
+    const auto corrects = [&](const AggregateDiff& d) { return d.cause != DiffCause::Orphan || options.deleteOrphans; };
     for (AggregateDiff& d : report.diffs) {
-        if (d.cause == DiffCause::Orphan) {
+        if (!corrects(d)) {
             continue;
         }
-        batch.aggregates.push_back(d.recomputed);
+        if (d.cause == DiffCause::Orphan) {
+            batch.deletedAggregates.push_back(*d.stored);  // the archive has nothing for it: the window goes
+        } else {
+            batch.aggregates.push_back(d.recomputed);
+        }
         storage::LineageRecord row;
         row.jobId = options.jobId;
         row.inputTopic = "archive/" + std::string(storage::topicOf(d.metric));
@@ -267,7 +273,7 @@ Result<ReconcileReport> reconcile(const std::filesystem::path& archiveRoot, stor
                                       d.stored ? d.stored->sum : 0.0, d.recomputed.sum);
         batch.lineage.push_back(std::move(row));
     }
-    if (batch.aggregates.empty()) {
+    if (batch.lineage.empty()) {
         return report;
     }
     const std::size_t rows = batch.lineage.size();
@@ -275,7 +281,7 @@ Result<ReconcileReport> reconcile(const std::filesystem::path& archiveRoot, stor
         return HistoryError{"reconcile: writing corrections: " + written.error().message};
     }
     for (AggregateDiff& d : report.diffs) {
-        d.corrected = d.cause != DiffCause::Orphan;
+        d.corrected = corrects(d);
         report.corrected += d.corrected ? 1 : 0;
     }
     report.lineageRows = rows;

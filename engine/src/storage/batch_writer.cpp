@@ -62,6 +62,9 @@ BatchWriter::BatchWriter(Connection db)
                   "ON CONFLICT(sensor_id, metric, window_start_ms, window_size_ms) DO UPDATE SET "
                   "location_id = excluded.location_id, count = excluded.count, sum = excluded.sum, "
                   "min = excluded.min, max = excluded.max"),
+      m_deleteAggregate(m_db.get(),
+                        "DELETE FROM window_aggregates WHERE sensor_id = ?1 AND metric = ?2 AND window_start_ms = ?3 "
+                        "AND window_size_ms = ?4"),
       m_alert(m_db.get(),
               "INSERT INTO alerts(id, rule, severity, sensor_id, location_id, district, first_event_ms, "
               "event_time_ms, value, matched_count, title, description) "
@@ -228,6 +231,11 @@ void BatchWriter::insertRows(const WriteBatch& batch) {
         m_aggregate.bind(5, std::int64_t{a.locationId}).bind(6, std::int64_t{a.count});
         m_aggregate.bind(7, a.sum).bind(8, a.min).bind(9, a.max);
         m_aggregate.run();
+    }
+    for (const auto& a : batch.deletedAggregates) {
+        m_deleteAggregate.bind(1, std::int64_t{a.sensorId}).bind(2, std::int64_t{static_cast<int>(a.metric)});
+        m_deleteAggregate.bind(3, a.windowStartMs).bind(4, a.windowEndMs - a.windowStartMs);
+        m_deleteAggregate.run();
     }
     insertAlerts(batch);
     for (const auto& d : batch.deadLetters) {

@@ -59,6 +59,7 @@ private:
     Statement m_readings;  //!< kReadingsPerInsert rows per execution: less VM overhead per row
     Statement m_event;
     Statement m_aggregate;
+    Statement m_deleteAggregate;
     Statement m_alert;
     Statement m_deadLetter;
     Statement m_lineage;

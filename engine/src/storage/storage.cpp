@@ -33,7 +33,7 @@ std::string_view toString(AlertState state) {
 }
 
 bool WriteBatch::empty() const {
-    return readings.empty() && aggregates.empty() && alerts.empty() && deadLetters.empty() && lineage.empty() &&
+    return readings.empty() && aggregates.empty() && deletedAggregates.empty() && alerts.empty() && deadLetters.empty() && lineage.empty() &&
            sensors.empty() && incidents.empty() && districts.empty();
 }
 

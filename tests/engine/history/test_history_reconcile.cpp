@@ -210,6 +210,102 @@ private slots:
         QVERIFY(toJson(*report).find("\"cause\":\"duplicate\"") != std::string::npos);
     }
 
+    void reconcileDeletesOrphanWindowsWithLineage() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const std::filesystem::path root = dir.path().toStdString();
+        const std::vector<Reading> grid = gridReadings();
+        {
+            archive::ArchiveOptions ao;
+            ao.root = root / "archive";
+            ao.syncOnClose = false;
+            auto writer = archive::ArchiveWriter::open(ao);
+            QVERIFY(writer);
+            QVERIFY((*writer)->append(recordsOf(grid)));
+            QVERIFY((*writer)->flush());
+        }
+        // The store holds every true window plus two the archive lacks: sensor 7 (never archived) in
+        // hour 2 and sensor 1 in hour kHours + 1, outside the range checked (must stay).
+        std::vector<WindowAggregate> stored = aggregateWindows(grid);
+        const std::size_t trueWindows = stored.size();
+        WindowAggregate orphan = stored.front();
+        orphan.sensorId = 7;
+        orphan.windowStartMs = kStart + 2 * kHourMs;
+        orphan.windowEndMs = orphan.windowStartMs + kHourMs;
+        WindowAggregate outside = stored.front();
+        outside.windowStartMs = kStart + (kHours + 1) * kHourMs;
+        outside.windowEndMs = outside.windowStartMs + kHourMs;
+        const auto dbPath = root / "cityops.db";
+        auto store = openStore(dbPath);
+        QVERIFY(store);
+        storage::WriteBatch batch;
+        batch.aggregates = stored;
+        batch.aggregates.push_back(orphan);
+        batch.aggregates.push_back(outside);
+        QVERIFY(store->write(std::move(batch)));
+        auto reader = storage::StorageReader::open(dbPath);
+        QVERIFY(reader);
+
+        ReconcileOptions options;
+        options.fromMs = kStart;
+        options.toMs = kStart + kHours * kHourMs;
+        options.topics = {"air-quality"};
+        options.nowMs = kStart + kDayMs;
+        // Report only: the orphan is found, explained and kept.
+        options.deleteOrphans = false;
+        auto kept = reconcile(root / "archive", *store, **reader, options);
+        QVERIFY2(kept, kept ? "" : kept.error().message.c_str());
+        QCOMPARE(kept->diffs.size(), std::size_t{1});
+        QVERIFY(kept->diffs[0].cause == DiffCause::Orphan);
+        QVERIFY(!kept->diffs[0].corrected);
+        QVERIFY(kept->diffs[0].explanation.find("kept") != std::string::npos);
+        QCOMPARE(kept->corrected, std::uint64_t{0});
+        QCOMPARE((*reader)->lineage("batch-reconcile")->size(), std::size_t{0});
+        QCOMPARE((*reader)->windowAggregatesInRange(Metric::Co2, kHourMs, options.fromMs, options.toMs)->size(),
+                 trueWindows + 1);
+
+        // The correction deletes it and records that in data_lineage.
+        options.deleteOrphans = true;
+        auto report = reconcile(root / "archive", *store, **reader, options);
+        QVERIFY2(report, report ? "" : report.error().message.c_str());
+        QCOMPARE(report->diffs.size(), std::size_t{1});
+        const AggregateDiff& d = report->diffs[0];
+        QVERIFY(d.cause == DiffCause::Orphan);
+        QCOMPARE(d.sensorId, 7u);
+        QCOMPARE(d.windowStartMs, kStart + 2 * kHourMs);
+        QVERIFY(d.corrected);
+        QVERIFY(d.explanation.find("deleted") != std::string::npos);
+        QCOMPARE(report->corrected, std::uint64_t{1});
+        QCOMPARE(report->lineageRows, std::uint64_t{1});
+        auto after = (*reader)->windowAggregatesInRange(Metric::Co2, kHourMs, options.fromMs, options.toMs);
+        QVERIFY(after);
+        QCOMPARE(after->size(), trueWindows);
+        for (const WindowAggregate& w : *after) QVERIFY(w.sensorId != 7);
+        // The window outside the range is not touched.
+        auto later = (*reader)->windowAggregatesInRange(Metric::Co2, kHourMs, outside.windowStartMs,
+                                                        outside.windowEndMs);
+        QVERIFY(later);
+        QCOMPARE(later->size(), std::size_t{1});
+        QCOMPARE(later->front().count, outside.count);
+        auto lineage = (*reader)->lineage("batch-reconcile");
+        QVERIFY(lineage);
+        QCOMPARE(lineage->size(), std::size_t{1});
+        const auto& row = lineage->front();
+        QCOMPARE(row.inputTopic, std::string("archive/air-quality"));
+        QCOMPARE(row.processingTimeMs, options.nowMs);
+        QCOMPARE(row.recordCount, std::int64_t{0});
+        QVERIFY(row.outputTable.find("window_aggregates(sensor_id=7,") == 0);
+        QVERIFY2(row.checksum.find("cause=orphan count=" + std::to_string(orphan.count) + "->0") == 0,
+                 row.checksum.c_str());
+
+        // Idempotent: a second run finds nothing and writes nothing.
+        options.nowMs += kDayMs;
+        auto second = reconcile(root / "archive", *store, **reader, options);
+        QVERIFY(second);
+        QVERIFY(second->diffs.empty());
+        QCOMPARE((*reader)->lineage("batch-reconcile")->size(), std::size_t{1});
+    }
+
     void compareReportsValueMismatchAndOrphans() {
         std::vector<ArchivedReading> archived;
         for (int i = 0; i < 4; ++i) {

@@ -22,7 +22,7 @@ enum class DiffCause : std::uint8_t {
     LateData,       //!< readings missing from the stored window arrived after its watermark passed
     Duplicate,      //!< the stored window counted more readings than the archive holds distinct ones
     ValueMismatch,  //!< same count, different sum / min / max
-    Orphan,         //!< stored window with no archived reading (reported, never deleted)
+    Orphan,         //!< stored window with no archived reading (deleted by the correction)
 };
 std::string_view toString(DiffCause cause);  //!< "gap", "late_data", "duplicate", "value_mismatch", "orphan"
 
@@ -54,6 +54,7 @@ struct ReconcileOptions {
     std::int64_t outOfOrdernessMs = 5'000;     //!< the speed layer's watermark lag: later than this is late
     double tolerance = 1e-6;                   //!< relative difference of sum / min / max treated as equal
     bool correct = true;                       //!< upsert the recomputed windows and write lineage
+    bool deleteOrphans = true;                 //!< with correct: delete orphan windows (false: report only)
     std::vector<std::string> topics;           //!< archive topics to read; empty: every reading topic
     std::string jobId = "batch-reconcile";
     std::int64_t nowMs = 0;                    //!< processing time recorded in data_lineage
@@ -83,8 +84,9 @@ ReconcileReport compareWithArchive(std::span<const ArchivedReading> archived, st
 
 //! The nightly lambda reconciliation: replays the archive's readings of [fromMs, toMs) (ArchiveEventSource,
 //! binary or JSON payloads), reads the stored windows of the same range, compares, and (options.correct)
-//! upserts every recomputed window except orphans plus one data_lineage row per correction, in one
-//! transaction. Corrections are idempotent: a second run finds nothing.
+//! upserts every recomputed window, deletes the orphan windows (options.deleteOrphans), and writes one
+//! data_lineage row per correction, all in one transaction. Corrections are idempotent: a second run
+//! finds nothing.
 Result<ReconcileReport> reconcile(const std::filesystem::path& archiveRoot, storage::Storage& storage,
                                   storage::StorageReader& reader, const ReconcileOptions& options);
 

@@ -115,6 +115,8 @@ struct WriteBatch {
     std::vector<Reading> readings;             //!< key (sensorId, metric, eventTimeMs)
     std::vector<std::string> readingMetadata;  //!< empty, or one JSON text per reading ("" = none)
     std::vector<WindowAggregate> aggregates;   //!< key (sensorId, metric, windowStartMs, size)
+    //! Windows deleted by that key (count, sum, ... ignored), after the upserts of `aggregates`.
+    std::vector<WindowAggregate> deletedAggregates;
     std::vector<AlertRecord> alerts;           //!< key alert.id
     std::vector<DeadLetter> deadLetters;
     std::vector<LineageRecord> lineage;     //!< key (jobId, inputTopic, outputTable, processingTimeMs)
