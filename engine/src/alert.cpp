@@ -30,6 +30,28 @@ std::string_view toString(AlertRule rule) {
             return "energy_outage";
         case AlertRule::SensorSilent:
             return "sensor_silent";
+        case AlertRule::EmergencyFire:
+            return "emergency_fire";
+        case AlertRule::EmergencyGasLeak:
+            return "emergency_gas_leak";
+        case AlertRule::EmergencyAccident:
+            return "emergency_accident";
+        case AlertRule::EmergencyFlooding:
+            return "emergency_flooding";
+        case AlertRule::SensorStuck:
+            return "sensor_stuck";
+        case AlertRule::SensorDrift:
+            return "sensor_drift";
+        case AlertRule::DuplicateReadings:
+            return "duplicate_readings";
+        case AlertRule::LateReadings:
+            return "late_readings";
+        case AlertRule::ClockSkew:
+            return "clock_skew";
+        case AlertRule::DataFlood:
+            return "data_flood";
+        case AlertRule::RetailRush:
+            return "retail_rush";
     }
     return "unknown";
 }

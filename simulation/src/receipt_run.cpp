@@ -17,6 +17,21 @@ constexpr std::int64_t kStepMs = 60'000;  //!< simulated time generated per push
 
 }  // namespace
 
+st::ReceiptEvent toReceiptEvent(const Receipt& r) {
+    st::ReceiptEvent e;
+    e.eventTimeMs = r.eventTimeMs;
+    e.receiptId = st::receiptIdOf(r.storeId, r.number);
+    e.storeId = r.storeId;
+    e.cashierId = r.cashierId;
+    e.districtId = r.districtId;
+    for (const ReceiptLine& line : r.items()) {
+        e.total += line.priceUah * line.quantity;
+        e.units += line.quantity;
+        ++e.itemCount;
+    }
+    return e;
+}
+
 bool hasRetailIncidents(const Scenario& scenario) {
     return std::any_of(scenario.incidents.begin(), scenario.incidents.end(),
                        [](const Incident& i) { return i.kind == IncidentKind::RetailRush; });
@@ -88,12 +103,7 @@ ReceiptsRunSummary runReceiptJobs(const City& city, const Scenario& scenario, st
         events.clear();
         items.clear();
         for (const Receipt& r : receipts) {
-            st::ReceiptEvent e;
-            e.eventTimeMs = r.eventTimeMs;
-            e.receiptId = st::receiptIdOf(r.storeId, r.number);
-            e.storeId = r.storeId;
-            e.cashierId = r.cashierId;
-            e.districtId = r.districtId;
+            const st::ReceiptEvent e = toReceiptEvent(r);
             for (const ReceiptLine& line : r.items()) {
                 st::ReceiptItemEvent item;
                 item.eventTimeMs = r.eventTimeMs;
@@ -103,9 +113,6 @@ ReceiptsRunSummary runReceiptJobs(const City& city, const Scenario& scenario, st
                 item.categoryId = static_cast<std::uint16_t>(dictionary.internCategory(toString(line.category)));
                 item.quantity = line.quantity;
                 item.price = line.priceUah;
-                e.total += line.priceUah * line.quantity;
-                e.units += line.quantity;
-                ++e.itemCount;
                 items.push_back(item);
             }
             events.push_back(e);

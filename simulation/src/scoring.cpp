@@ -6,6 +6,8 @@
 #include <span>
 
 #include "cityops/engine/stream/city_jobs.h"
+#include "cityops/simulation/receipt_run.h"
+#include "cityops/simulation/retail.h"
 #include "cityops/simulation/simulator.h"
 #include "sensor_model.h"
 
@@ -17,7 +19,10 @@ namespace st = engine::stream;
 constexpr engine::AlertRule kEngineRules[] = {
     engine::AlertRule::Co2High,    engine::AlertRule::EmergencyConfirmed, engine::AlertRule::EnergyAnomaly,
     engine::AlertRule::TrafficJam, engine::AlertRule::HeatStress,         engine::AlertRule::EnergyOutage,
-    engine::AlertRule::SensorSilent};
+    engine::AlertRule::SensorSilent, engine::AlertRule::EmergencyFire,      engine::AlertRule::EmergencyGasLeak,
+    engine::AlertRule::EmergencyAccident, engine::AlertRule::EmergencyFlooding, engine::AlertRule::SensorStuck,
+    engine::AlertRule::SensorDrift,    engine::AlertRule::DuplicateReadings,  engine::AlertRule::LateReadings,
+    engine::AlertRule::ClockSkew,      engine::AlertRule::DataFlood,          engine::AlertRule::RetailRush};
 
 //! Where an incident happens, as far as attributing alerts goes.
 struct Place {
@@ -267,7 +272,20 @@ std::vector<RaisedAlert> runScenarioAlerts(const City& city, const Scenario& sce
     st::CityJobsOutputs outputs;
     std::unique_ptr<st::RunningJob<engine::Reading>> job = st::buildCityJobs(config, outputs);
     Simulator simulator(city, scenario);
+    // Retail incidents: the stores' receipts through the receipts stream (its retail rush rule).
+    std::optional<ReceiptGenerator> receipts;
+    st::ReceiptJobsOutputs receiptOutputs;
+    st::ReceiptJobs receiptJobs;
+    if (hasRetailIncidents(scenario)) {
+        receipts.emplace(generateStores(city, scenario.seed), city, scenario);
+        st::ReceiptJobsConfig receiptConfig;
+        receiptConfig.job.workers = workers;
+        receiptConfig.job.checkpointIntervalMs = 0;
+        receiptJobs = st::buildReceiptJobs(receiptConfig, receiptOutputs);
+    }
     std::vector<engine::Reading> batch;
+    std::vector<Receipt> receiptBatch;
+    std::vector<st::ReceiptEvent> receiptEvents;
     std::vector<engine::Alert> raised;
     const std::int64_t end = scenario.startTimeMs + durationMs;
     for (std::int64_t t = scenario.startTimeMs; t < end;) {
@@ -276,10 +294,25 @@ std::vector<RaisedAlert> runScenarioAlerts(const City& city, const Scenario& sce
         simulator.advanceTo(t, batch);
         job->push(std::span<const engine::Reading>(batch));
         outputs.alerts->drain(raised);
+        if (receipts) {
+            receiptBatch.clear();
+            receipts->advanceTo(t, receiptBatch);
+            receiptEvents.clear();
+            for (const Receipt& r : receiptBatch) {
+                receiptEvents.push_back(toReceiptEvent(r));
+            }
+            receiptJobs.receipts->push(std::span<const st::ReceiptEvent>(receiptEvents));
+            receiptOutputs.alerts->drain(raised);
+        }
     }
     job->finish();
     outputs.alerts->drain(raised);
     job.reset();
+    if (receipts) {
+        receiptJobs.receipts->finish();
+        receiptJobs.items->finish();
+        receiptOutputs.alerts->drain(raised);
+    }
     std::vector<RaisedAlert> out;
     out.reserve(raised.size());
     for (const engine::Alert& alert : raised) {

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 
+#include "cityops/engine/emergency_code.h"
 #include "rng.h"
 #include "sim_time.h"
 
@@ -106,6 +107,13 @@ struct Effects {
     int severity = 0;           //!< emergency severity 1..5, 0 = quiet
     EmergencyType type = EmergencyType::None;
 };
+
+static_assert(static_cast<int>(EmergencyType::Fire) == static_cast<int>(engine::EmergencyCode::Fire) &&
+                  static_cast<int>(EmergencyType::GasLeak) == static_cast<int>(engine::EmergencyCode::GasLeak) &&
+                  static_cast<int>(EmergencyType::Accident) == static_cast<int>(engine::EmergencyCode::Accident) &&
+                  static_cast<int>(EmergencyType::Flooding) == static_cast<int>(engine::EmergencyCode::Flooding) &&
+                  static_cast<int>(EmergencyType::AirQuality) == static_cast<int>(engine::EmergencyCode::AirQuality),
+              "the reading's emergency code is the simulator's EmergencyType");
 
 EmergencyType emergencyTypeOf(IncidentKind kind) {
     switch (kind) {
@@ -347,7 +355,9 @@ void emitReadings(SensorModel& sensor, std::int64_t timeMs, const Conditions& co
                 severity = effects.severity;
                 type = effects.type;
             }
-            push(out, sensor, timeMs, Metric::EmergencySeverity, static_cast<double>(severity));
+            // The type travels in the value's first decimal (engine/emergency_code.h): 4.1 = fire, severity 4.
+            push(out, sensor, timeMs, Metric::EmergencySeverity,
+                 engine::encodeEmergency(severity, static_cast<engine::EmergencyCode>(type)));
             if (severity > 0 || sensor.emergencyType != EmergencyType::None) {
                 const EmergencyType reported = severity > 0 ? type : sensor.emergencyType;
                 events.push_back({timeMs, sensor.seq, sensor.id, sensor.district, reported,

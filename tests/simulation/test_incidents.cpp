@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <set>
 
+#include "cityops/engine/emergency_code.h"
 #include "sim_test_util.h"
 
 using namespace cityops::simulation;
@@ -248,7 +249,9 @@ void TestIncidents::fireRaisesSmokeHeatAndAlarmsNearbyOnly() {
     for (const Sensor& sensor : city.sensors) {
         const double d = metresBetween(at, sensor.position);
         if (sensor.kind == SensorKind::Emergency && d < 0.98 * fire.alarmRadiusM) {
-            QCOMPARE(valueAt(burning, sensor.id, Metric::EmergencySeverity, holdFrom, holdTo, false), 4.0);
+            // severity 4, type fire in the first decimal (emergency_code.h)
+            QCOMPARE(valueAt(burning, sensor.id, Metric::EmergencySeverity, holdFrom, holdTo, false), 4.1);
+            QVERIFY(cityops::engine::emergencyCodeOf(4.1) == cityops::engine::EmergencyCode::Fire);
             ++alarmed;
         }
         const bool mayChange = (sensor.kind == SensorKind::Emergency && d < 1.02 * fire.alarmRadiusM) ||
@@ -273,7 +276,9 @@ void TestIncidents::fireRaisesSmokeHeatAndAlarmsNearbyOnly() {
         const auto match =
             std::find_if(series.begin(), series.end(), [&event](const Reading& r) { return r.seq == event.seq; });
         QVERIFY(match != series.end());
-        QCOMPARE(match->value, static_cast<double>(event.severity));
+        QCOMPARE(cityops::engine::emergencySeverity(match->value), static_cast<int>(event.severity));
+        QVERIFY(event.severity == 0 ||
+                cityops::engine::emergencyCodeOf(match->value) == cityops::engine::EmergencyCode::Fire);
         reporting.insert(event.sensorId);
     }
     QCOMPARE(static_cast<int>(reporting.size()) >= alarmed, true);
@@ -298,7 +303,7 @@ void TestIncidents::gasLeakAlarmsOnly() {
     }
     QCOMPARE(valueAt(leaking, em.id, Metric::EmergencySeverity, scenario.startTimeMs + 10 * kMinute,
                      scenario.startTimeMs + 20 * kMinute, false),
-             5.0);
+             5.2);  // severity 5, type gas leak (.2)
     QVERIFY(std::any_of(events.begin(), events.end(), [&em](const EmergencyEvent& e) {
         return e.sensorId == em.id && e.type == EmergencyType::GasLeak && e.severity == 5;
     }));

@@ -27,7 +27,7 @@ struct Fixture {
         fire.lon = 30.49;
         fire.radiusM = 500;
         fire.alarmRadiusM = 1'000;
-        fire.expectedAlerts = {"co2_high", "emergency_confirmed", "emergency_fire"};
+        fire.expectedAlerts = {"co2_high", "emergency_confirmed", "smoke_seen"};  // the last: no engine rule
         scenario.incidents.push_back(fire);
     }
     int district(const char* name) const {
@@ -111,7 +111,7 @@ void TestScoring::timesToRaiseAndAcknowledge() {
     QVERIFY(!fire.expected[0].toAcknowledgedMs.has_value());
     QCOMPARE(fire.expected[1].toRaisedMs, 5 * kMinute);
     QCOMPARE(*fire.expected[1].toAcknowledgedMs, 6 * kMinute);
-    QVERIFY(!fire.expected[2].scorable);  // emergency_fire: no engine rule yet
+    QVERIFY(!fire.expected[2].scorable);  // smoke_seen: no engine rule
     QCOMPARE(score.raised, 3u);
     QCOMPARE(score.missed, 0u);
     QCOMPARE(score.unscorable, 1u);
@@ -150,7 +150,11 @@ void TestScoring::engineRulesAreScorable() {
     for (const char* rule : {"traffic_jam", "heat_stress", "energy_outage", "sensor_silent"}) {
         QVERIFY2(isEngineRule(rule), rule);
     }
-    QVERIFY(!isEngineRule("emergency_fire"));
+    for (const char* rule : {"emergency_fire", "emergency_gas_leak", "emergency_accident", "sensor_stuck", "sensor_drift",
+                             "duplicate_readings", "late_readings", "clock_skew", "data_flood", "retail_rush"}) {
+        QVERIFY2(isEngineRule(rule), rule);
+    }
+    QVERIFY(!isEngineRule("smoke_seen"));
     // Every engine rule is a name scenarios may declare.
     const std::vector<std::string> known = knownAlertNames();
     for (const char* rule : {"co2_high", "emergency_confirmed", "energy_anomaly", "traffic_jam", "heat_stress",

@@ -30,6 +30,19 @@ engine::Metric ruleMetric(engine::AlertRule rule) {
             return engine::Metric::Temperature;
         case engine::AlertRule::SensorSilent:
             return engine::Metric::EmergencySeverity;  // no unit: the value is the silence in seconds
+        case engine::AlertRule::EmergencyFire:
+        case engine::AlertRule::EmergencyGasLeak:
+        case engine::AlertRule::EmergencyAccident:
+        case engine::AlertRule::EmergencyFlooding:
+        case engine::AlertRule::DuplicateReadings:
+        case engine::AlertRule::LateReadings:
+        case engine::AlertRule::ClockSkew:
+        case engine::AlertRule::DataFlood:
+        case engine::AlertRule::RetailRush:
+            return engine::Metric::EmergencySeverity;  // a severity, count or seconds: no unit
+        case engine::AlertRule::SensorStuck:
+        case engine::AlertRule::SensorDrift:
+            return engine::Metric::Temperature;  // the sensor's own metric; °C is the common case
     }
     return engine::Metric::Co2;
 }
@@ -251,6 +264,28 @@ QString AlertModel::ruleText(engine::AlertRule rule) {
             return tr("Energy outage");
         case engine::AlertRule::SensorSilent:
             return tr("Sensor silent");
+        case engine::AlertRule::EmergencyFire:
+            return tr("Fire reported");
+        case engine::AlertRule::EmergencyGasLeak:
+            return tr("Gas leak reported");
+        case engine::AlertRule::EmergencyAccident:
+            return tr("Accident reported");
+        case engine::AlertRule::EmergencyFlooding:
+            return tr("Flooding reported");
+        case engine::AlertRule::SensorStuck:
+            return tr("Sensor stuck");
+        case engine::AlertRule::SensorDrift:
+            return tr("Sensor drift");
+        case engine::AlertRule::DuplicateReadings:
+            return tr("Duplicate readings");
+        case engine::AlertRule::LateReadings:
+            return tr("Late readings");
+        case engine::AlertRule::ClockSkew:
+            return tr("Clock skew");
+        case engine::AlertRule::DataFlood:
+            return tr("Data flood");
+        case engine::AlertRule::RetailRush:
+            return tr("Retail rush");
     }
     return {};
 }

@@ -15,6 +15,19 @@ enum class AlertRule : std::uint8_t {
     HeatStress,    //!< most of a district's thermometers report a heat index above the limit for 30 minutes
     EnergyOutage,  //!< a meter reports almost nothing for several intervals while its recent level was normal
     SensorSilent,  //!< a sensor that reported before has sent nothing for several of its intervals
+    // Emergency kinds (an emergency sensor reports an event of that type; see emergency_code.h).
+    EmergencyFire,      //!< an emergency sensor reports a fire
+    EmergencyGasLeak,   //!< an emergency sensor reports a gas leak
+    EmergencyAccident,  //!< an emergency sensor reports a road accident
+    EmergencyFlooding,  //!< an emergency sensor reports flooding
+    // Sensor-health rules over the stream (data quality the operator must know about).
+    SensorStuck,        //!< one sensor repeats the identical value many times over several minutes
+    SensorDrift,        //!< a sensor slowly diverges from its district's other sensors of the metric
+    DuplicateReadings,  //!< a sensor's (metric, sequence number) arrives more than once, repeatedly
+    LateReadings,       //!< a sensor's readings repeatedly arrive seconds behind the stream's newest time
+    ClockSkew,          //!< a sensor's event times are persistently far behind the stream's newest time
+    DataFlood,          //!< a sensor sends far more readings per minute than its own usual rate
+    RetailRush,         //!< a store's receipts per window far above its own baseline
 };
 
 enum class Severity : std::uint8_t { Info, Warning, Critical };

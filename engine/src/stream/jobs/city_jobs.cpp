@@ -267,6 +267,52 @@ storage::AlertRecord alertRow(const CityJobsConfig& config, const Alert& alert) 
             row.description = "sensor " + std::to_string(alert.sensorId) + " has sent nothing for " +
                               std::to_string(static_cast<long long>(alert.value)) + " s (sensor, link or gateway down)";
             break;
+        case AlertRule::EmergencyFire:
+        case AlertRule::EmergencyGasLeak:
+        case AlertRule::EmergencyAccident:
+        case AlertRule::EmergencyFlooding:
+            row.title = alert.rule == AlertRule::EmergencyFire       ? "Fire reported"
+                        : alert.rule == AlertRule::EmergencyGasLeak  ? "Gas leak reported"
+                        : alert.rule == AlertRule::EmergencyAccident ? "Accident reported"
+                                                                     : "Flooding reported";
+            row.description = "emergency sensor " + std::to_string(alert.sensorId) + " reports severity " +
+                              std::to_string(static_cast<int>(alert.value));
+            break;
+        case AlertRule::SensorStuck:
+            row.title = "Sensor stuck";
+            row.description = "sensor " + std::to_string(alert.sensorId) + " repeats the value " +
+                              std::to_string(alert.value) + " " + std::to_string(alert.matchedCount) + " times";
+            break;
+        case AlertRule::SensorDrift:
+            row.title = "Sensor drift";
+            row.description = "sensor " + std::to_string(alert.sensorId) + " has moved " +
+                              std::to_string(alert.value) + " away from its district neighbours";
+            break;
+        case AlertRule::DuplicateReadings:
+            row.title = "Duplicate readings";
+            row.description = "sensor " + std::to_string(alert.sensorId) + " sent " +
+                              std::to_string(alert.matchedCount) + " readings twice";
+            break;
+        case AlertRule::LateReadings:
+            row.title = "Late readings";
+            row.description = "sensor " + std::to_string(alert.sensorId) + " delivered " +
+                              std::to_string(alert.matchedCount) + " readings seconds behind the stream";
+            break;
+        case AlertRule::ClockSkew:
+            row.title = "Clock skew";
+            row.description = "sensor " + std::to_string(alert.sensorId) + " clock is off by " +
+                              std::to_string(static_cast<long long>(alert.value)) + " s";
+            break;
+        case AlertRule::DataFlood:
+            row.title = "Data flood";
+            row.description = "sensor " + std::to_string(alert.sensorId) + " sent " +
+                              std::to_string(static_cast<int>(alert.value)) + " readings in one minute";
+            break;
+        case AlertRule::RetailRush:
+            row.title = "Retail rush";
+            row.description = "store " + std::to_string(alert.sensorId) + " has " +
+                              std::to_string(static_cast<int>(alert.value)) + " receipts in a window, far above usual";
+            break;
     }
     row.description += " in " + row.district;
     return row;
@@ -442,6 +488,22 @@ void addSituationRules(JobBuilder<Reading>& job, const CityJobsConfig& config, C
     sinkAlerts(byLocation.process([heat](int) { return makeHeatStressOperator(heat); }), config, outputs);
 }
 
+void addSensorHealthRules(JobBuilder<Reading>& job, const CityJobsConfig& config, CityJobsOutputs& outputs) {
+    const DedupConfig dedup = config.dedup;
+    const EmergencyKindConfig kinds = config.emergencyKinds;
+    const SensorHealthConfig health = config.sensorHealth;
+    auto bySensor = job.keyBy([](const Reading& r) { return Key{r.sensorId}; },
+                              [](const Reading& r) { return r.eventTimeMs; });
+    // Raw readings: repeated sends and late deliveries are what sensor health looks for.
+    sinkAlerts(bySensor.process([health](int) { return makeSensorHealthOperator(health); }), config, outputs);
+    auto unique = bySensor.process([dedup](int) { return makeReadingDedup(dedup); });
+    sinkAlerts(unique.process([kinds](int) { return makeEmergencyKindOperator(kinds); }), config, outputs);
+    const SensorDriftConfig drift = config.sensorDrift;
+    // Thermometers are judged together (one key); other readings spread by sensor and are ignored.
+    auto thermometers = job.keyBy([](const Reading& r) { return driftMetric(r.metric) ? Key{0} : Key{r.sensorId} + 1; });
+    sinkAlerts(thermometers.process([drift](int) { return makeSensorDriftOperator(drift); }), config, outputs);
+}
+
 std::unique_ptr<RunningJob<Reading>> buildCityJobs(CityJobsConfig config, CityJobsOutputs& outputs) {
     if (config.job.jobId.empty() || config.job.jobId == "job") {
         config.job.jobId = "city-jobs";
@@ -452,7 +514,8 @@ std::unique_ptr<RunningJob<Reading>> buildCityJobs(CityJobsConfig config, CityJo
     addRealtimeAggregation(job, config, outputs);
     addDataEnrichment(job, config, outputs);
     addPatternDetection(job, config, outputs);
-    addSituationRules(job, config, outputs);  // last: older checkpoints hold the nodes before it
+    addSituationRules(job, config, outputs);     // after the four jobs: older checkpoints hold the nodes before it
+    addSensorHealthRules(job, config, outputs);  // last, for the same reason
     return job.build();
 }
 

@@ -8,10 +8,45 @@
 #include <tuple>
 #include <vector>
 
+#include "cityops/engine/alert.h"
 #include "cityops/engine/stream/operator.h"
 #include "cityops/engine/stream/sinks.h"
 
 namespace cityops::engine::stream::jobs_detail {
+
+//! Floor division (event times before 1970 are negative).
+inline TimeMs floorDiv(TimeMs a, TimeMs b) {
+    const TimeMs q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+//! Keys in ascending order, so a snapshot's bytes depend only on the state.
+template <class Map>
+std::vector<typename Map::key_type> sortedKeys(const Map& map) {
+    std::vector<typename Map::key_type> keys;
+    keys.reserve(map.size());
+    for (const auto& entry : map) {
+        keys.push_back(entry.first);
+    }
+    std::sort(keys.begin(), keys.end());
+    return keys;
+}
+
+//! An alert of a rule, its id from (rule, idKey, first matched event time).
+inline Alert makeAlert(AlertRule rule, Key idKey, TimeMs first, TimeMs at, double value, std::uint32_t sensor,
+                       std::uint16_t location, Severity severity, int matched) {
+    Alert alert;
+    alert.id = makeAlertId(rule, idKey, first);
+    alert.firstEventMs = first;
+    alert.eventTimeMs = at;
+    alert.value = value;
+    alert.sensorId = sensor;
+    alert.locationId = location;
+    alert.rule = rule;
+    alert.severity = severity;
+    alert.matchedCount = static_cast<std::uint8_t>(std::clamp(matched, 0, 255));
+    return alert;
+}
 
 //! The sink the caller set, or a new QueueSink stored back into it (outputs are created on demand).
 template <class T>

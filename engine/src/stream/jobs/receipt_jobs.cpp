@@ -163,6 +163,7 @@ ReceiptJobs buildReceiptJobs(ReceiptJobsConfig config, ReceiptJobsOutputs& outpu
                                             "total > " + std::to_string(static_cast<int>(big)));
         })
         .sink(ensure(outputs.bigReceipts));
+    addRetailRushRule(receipts, config, outputs);  // last: older checkpoints hold the nodes before it
 
     JobConfig itemsConfig = config.job;
     itemsConfig.jobId = config.job.jobId + "-items";

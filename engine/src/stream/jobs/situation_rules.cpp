@@ -19,37 +19,9 @@ namespace {
 constexpr TimeMs kMinuteMs = 60'000;
 constexpr int kMaxJamSlots = 16;
 
-TimeMs floorDiv(TimeMs a, TimeMs b) {
-    const TimeMs q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-//! Keys in ascending order, so a snapshot's bytes depend only on the state.
-template <class Map>
-std::vector<typename Map::key_type> sortedKeys(const Map& map) {
-    std::vector<typename Map::key_type> keys;
-    keys.reserve(map.size());
-    for (const auto& entry : map) {
-        keys.push_back(entry.first);
-    }
-    std::sort(keys.begin(), keys.end());
-    return keys;
-}
-
-Alert makeAlert(AlertRule rule, Key idKey, TimeMs first, TimeMs at, double value, std::uint32_t sensor,
-                std::uint16_t location, Severity severity, int matched) {
-    Alert alert;
-    alert.id = makeAlertId(rule, idKey, first);
-    alert.firstEventMs = first;
-    alert.eventTimeMs = at;
-    alert.value = value;
-    alert.sensorId = sensor;
-    alert.locationId = location;
-    alert.rule = rule;
-    alert.severity = severity;
-    alert.matchedCount = static_cast<std::uint8_t>(std::clamp(matched, 0, 255));
-    return alert;
-}
+using jobs_detail::floorDiv;
+using jobs_detail::makeAlert;
+using jobs_detail::sortedKeys;
 
 // ── Traffic jam ──────────────────────────────────────────────────────────────────────────────────
 

@@ -36,6 +36,11 @@ struct ReceiptsRunSummary {
 ReceiptsRunSummary runReceiptJobs(const City& city, const Scenario& scenario, std::int64_t durationMs, int workers,
                                   const std::atomic<bool>* cancel = nullptr);
 
+struct Receipt;
+
+//! The receipts stream's value of a generated receipt (total, units and lines summed; no items).
+engine::stream::ReceiptEvent toReceiptEvent(const Receipt& receipt);
+
 //! True when the scenario has retail_rush incidents (the headless run then also runs the receipts).
 bool hasRetailIncidents(const Scenario& scenario);
 

@@ -192,6 +192,72 @@ struct SensorSilenceConfig {
 //! silence, id from (sensor, event time of its last reading); value: the silence in seconds.
 std::unique_ptr<KeyedOperator<Reading, Alert>> makeSensorSilenceOperator(const SensorSilenceConfig& config = {});
 
+// ── Emergency kinds and sensor health (issue #5's remaining scenario alerts) ─────────────────────
+
+//! An emergency sensor reporting an event of a type (fire, gas leak, accident, flooding; the type
+//! is the first decimal of its EmergencySeverity value, see emergency_code.h) raises that type's
+//! alert once per sensor and event: re-armed when the sensor reports quiet (0) again. Air-quality
+//! events and plain integer severities raise nothing here (the CO2 and emergency rules see them).
+struct EmergencyKindConfig {
+    int minSeverity = 1;  //!< events below this severity are ignored
+};
+//! Emergency kind rule (KeyedOperator<Reading, Alert>, keyed by sensor). Alert id from (sensor,
+//! event time of the first report); value: the severity.
+std::unique_ptr<KeyedOperator<Reading, Alert>> makeEmergencyKindOperator(const EmergencyKindConfig& config = {});
+
+//! Per-sensor health of the raw stream (before dedup), one operator keyed by sensor:
+//! - stuck: the identical value stuckReadings times in a row over at least stuckMinSpanMs (metrics
+//!   with a continuous value only: not vehicle counts, parking occupancy or emergency severity);
+//! - duplicates: a (metric, seq) seen before, duplicateCount times in one episode;
+//! - late: a reading lateToleranceMs (but less than skewMs) behind the newest event time the
+//!   operator has seen (the stream's frontier), lateCount times in one episode;
+//! - clock skew: skewReadings readings in a row at least skewMs behind the frontier (a clock ahead
+//!   of the others moves the frontier itself: it shows as the other sensors' lateness);
+//! - flood: a minute with floodFactor × the sensor's usual readings per minute (and at least
+//!   floodMinReadings), once floodWarmupMinutes normal minutes have taught it the usual rate.
+//! An episode ends after quietMs without the symptom; one alert per sensor and episode.
+struct SensorHealthConfig {
+    int stuckReadings = 10;
+    TimeMs stuckMinSpanMs = 240'000;
+    int duplicateCount = 3;
+    int lateCount = 5;
+    TimeMs lateToleranceMs = 3'000;
+    TimeMs skewMs = 30'000;
+    int skewReadings = 3;
+    double floodFactor = 4.0;
+    int floodMinReadings = 10;
+    int floodWarmupMinutes = 5;
+    TimeMs quietMs = 600'000;
+};
+//! Sensor health rule (KeyedOperator<Reading, Alert>, keyed by sensor; raw readings). Raises
+//! SensorStuck, DuplicateReadings, LateReadings, ClockSkew and DataFlood; alert time is the
+//! frontier (so a skewed clock does not date its alert in the past).
+std::unique_ptr<KeyedOperator<Reading, Alert>> makeSensorHealthOperator(const SensorHealthConfig& config = {});
+
+//! A sensor drifts when its offset from the median of its district's sensors of the same metric
+//! (bucket means; the median of all thermometers when the district has fewer than minSensors
+//! reporting) moves by more than the metric's limit from the offset it had in its first
+//! warmupBuckets buckets, for sustainBuckets buckets in a row. A jump of more than the jump limit
+//! between two buckets (a fire next to it) is not drift: the offset is learnt anew. Temperature and
+//! humidity only (the metrics whose neighbours agree up to a stable bias).
+struct SensorDriftConfig {
+    TimeMs bucketMs = 600'000;
+    int warmupBuckets = 3;
+    int sustainBuckets = 2;
+    int minSensors = 3;
+    double temperatureC = 2.0;
+    double humidityPercent = 10.0;
+    double jumpTemperatureC = 1.0;
+    double jumpHumidityPercent = 4.0;
+};
+//! True for the metrics the drift rule judges (temperature, humidity).
+inline bool driftMetric(Metric metric) { return metric == Metric::Temperature || metric == Metric::Humidity; }
+//! Sensor drift rule (KeyedOperator<Reading, Alert>). Key every drift metric's reading with the same
+//! key (0), as addSensorHealthRules does, so the median can span districts; other keys' readings
+//! of those metrics are judged among their own key. One alert per sensor and drift; value: the
+//! offset change.
+std::unique_ptr<KeyedOperator<Reading, Alert>> makeSensorDriftOperator(const SensorDriftConfig& config = {});
+
 // ── Real-time Aggregation: the per-series window summary ─────────────────────────────────────────
 
 //! count, sum, min, max, avg and standard deviations of a series' window in a 48-byte accumulator.
@@ -330,6 +396,9 @@ struct CityJobsConfig {
     HeatStressConfig heatStress;
     EnergyOutageConfig energyOutage;
     SensorSilenceConfig sensorSilence;
+    EmergencyKindConfig emergencyKinds;  //!< Emergency kinds and sensor health (see addSensorHealthRules)
+    SensorHealthConfig sensorHealth;
+    SensorDriftConfig sensorDrift;
     DedupConfig dedup;                //!< by (sensor, seq): repeated sends are dropped
     //! Data Enrichment's reference data; without a registry the enrichment job is left out.
     EnrichmentSources enrichment;
@@ -363,21 +432,42 @@ void addPatternDetection(JobBuilder<Reading>& job, const CityJobsConfig& config,
 //! district. Added after the four jobs, so checkpoints of a graph without them still restore
 //! (their operators then start empty).
 void addSituationRules(JobBuilder<Reading>& job, const CityJobsConfig& config, CityJobsOutputs& outputs);
+//! Emergency kinds per sensor, sensor health per sensor (raw readings: duplicates are its symptom)
+//! and drift per district. Added after the situation rules, for the same checkpoint reason.
+void addSensorHealthRules(JobBuilder<Reading>& job, const CityJobsConfig& config, CityJobsOutputs& outputs);
 
 //! The four jobs and the situation rules on one source of readings, started. Throws JobError (see JobBuilder::build).
 std::unique_ptr<RunningJob<Reading>> buildCityJobs(CityJobsConfig config, CityJobsOutputs& outputs);
 
 //! Settings of the receipts stream (the Kafka → Spark streaming demo of the seed).
+//! Retail rush: receipts per store per window against that store's own moving baseline (learnt
+//! from normal windows after the first, possibly partial, one and warmupWindows more). A store with
+//! storeFactor × its usual count (and at least minReceipts) raises an alert (a sale, one district);
+//! more than broadShare of the judged stores (at least minStores) at broadFactor × raise one
+//! city-wide alert. Rush windows do not teach the baseline. One alert per store and rush.
+struct RetailRushConfig {
+    TimeMs windowMs = 600'000;
+    int warmupWindows = 1;
+    double alpha = 0.3;        //!< weight of a new normal window in the baseline
+    double storeFactor = 2.5;
+    int minReceipts = 12;
+    double broadFactor = 1.25;
+    double broadShare = 0.5;
+    int minStores = 5;
+};
+
 struct ReceiptJobsConfig {
     JobConfig job;                   //!< jobId "receipts" unless set; maxOutOfOrderness 10 s by default
     TimeMs windowMs = 10'000;        //!< top stores and popular items per 10 s
     double bigReceiptUah = 500.0;    //!< receipts over this are reported
+    RetailRushConfig rush;           //!< the retail rush rule (alerts output)
 };
 
 struct ReceiptJobsOutputs {
     std::shared_ptr<QueueSink<TopStores>> topStores;
     std::shared_ptr<QueueSink<ReceiptEvent>> bigReceipts;
     std::shared_ptr<QueueSink<PopularItems>> popularItems;
+    std::shared_ptr<QueueSink<Alert>> alerts;  //!< retail rush (AlertRule::RetailRush; sensorId = store id)
 };
 
 //! The receipts stream's jobs: one over receipts (top stores, big receipts), one over receipt items
@@ -387,5 +477,7 @@ struct ReceiptJobs {
     std::unique_ptr<RunningJob<ReceiptItemEvent>> items;
 };
 ReceiptJobs buildReceiptJobs(ReceiptJobsConfig config, ReceiptJobsOutputs& outputs);
+//! The retail rush rule on a receipts job (buildReceiptJobs adds it; its results go to outputs.alerts).
+void addRetailRushRule(JobBuilder<ReceiptEvent>& receipts, const ReceiptJobsConfig& config, ReceiptJobsOutputs& outputs);
 
 }  // namespace cityops::engine::stream
