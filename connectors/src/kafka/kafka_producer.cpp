@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <thread>
 
 #include "cityops/connectors/kafka_client.h"
@@ -291,7 +293,10 @@ engine::log::Result<void> KafkaTransactionalProducer::produce(const TxnRecord& r
     unsigned char key[8];
     encodeKey(record.key, key);
     const std::string topic(record.topic);
-    rd_kafka_vu_t vu[5];
+    if (record.headers.size() > kMaxTxnHeaders) {
+        return ioError("kafka transactions: more than " + std::to_string(kMaxTxnHeaders) + " headers on a record");
+    }
+    rd_kafka_vu_t vu[5 + kMaxTxnHeaders];
     vu[0].vtype = RD_KAFKA_VTYPE_TOPIC;
     vu[0].u.cstr = topic.c_str();
     vu[1].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
@@ -302,9 +307,21 @@ engine::log::Result<void> KafkaTransactionalProducer::produce(const TxnRecord& r
     vu[3].u.mem = {const_cast<std::byte*>(record.payload.data()), record.payload.size()};
     vu[4].vtype = RD_KAFKA_VTYPE_TIMESTAMP;
     vu[4].u.i64 = record.timestampMs;
+    // Header names must be NUL-terminated for librdkafka: copied into a small stack buffer.
+    char names[kMaxTxnHeaders][64];
+    std::size_t fields = 5;
+    for (const TxnHeader& h : record.headers) {
+        const std::size_t len = std::min(h.name.size(), sizeof names[0] - 1);
+        char* name = names[fields - 5];
+        std::memcpy(name, h.name.data(), len);
+        name[len] = '\0';
+        vu[fields].vtype = RD_KAFKA_VTYPE_HEADER;
+        vu[fields].u.header = {name, h.value.data(), static_cast<ssize_t>(h.value.size())};
+        ++fields;
+    }
     for (;;) {
         rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
-        if (rd_kafka_error_t* e = rd_kafka_produceva(d.rk.get(), vu, 5)) {
+        if (rd_kafka_error_t* e = rd_kafka_produceva(d.rk.get(), vu, fields)) {
             err = rd_kafka_error_code(e);
             rd_kafka_error_destroy(e);
         }

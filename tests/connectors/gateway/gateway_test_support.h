@@ -160,6 +160,34 @@ inline std::unique_ptr<ReadingSender> connectSender(Transport transport, std::ui
     return std::move(*sender);
 }
 
+//! A gateway on loopback in front of an embedded log behind a FlakySink (down from the start when
+//! asked), with a TCP sender; fast retries. Members are null when the start failed (warned).
+struct FlakyRig {
+    std::unique_ptr<engine::log::EventLog> log;
+    FlakySink* upstream = nullptr;  // owned by the gateway
+    std::unique_ptr<Gateway> gateway;
+    std::unique_ptr<ReadingSender> sender;
+};
+
+inline FlakyRig startFlakyRig(const QTemporaryDir& dir, GatewayConfig config, bool down = false) {
+    FlakyRig rig;
+    rig.log = openLog(dir.filePath(QStringLiteral("log")));
+    if (!rig.log) return rig;
+    auto flaky = std::make_unique<FlakySink>(std::make_unique<engine::log::LogEventSink>(*rig.log));
+    flaky->down = down;
+    rig.upstream = flaky.get();
+    config.retryMin = std::chrono::milliseconds(10);
+    config.retryMax = std::chrono::milliseconds(100);
+    auto gateway = Gateway::start(std::move(config), std::move(flaky));
+    if (!gateway) {
+        qWarning("%s", gateway.error().c_str());
+        return rig;
+    }
+    rig.gateway = std::move(*gateway);
+    rig.sender = connectSender(Transport::Tcp, rig.gateway->tcpPort());
+    return rig;
+}
+
 //! Checks that log holds each of expected exactly once (by event id and metric), that every record
 //! decodes, and that each sensor's records keep their sequence order; returns a failure text or "".
 inline QString checkExactlyOnceInOrder(const std::vector<LoggedReading>& logged, const std::vector<Reading>& expected) {

@@ -148,31 +148,6 @@ QString checkPackedLog(const cityops::engine::log::EventLog& log, const std::vec
     return checkExactlyOnceInOrder(unpacked, expected);
 }
 
-//! A gateway 1 on loopback in front of an embedded log behind a FlakySink, with a TCP sender.
-struct FlakyRig {
-    std::unique_ptr<cityops::engine::log::EventLog> log;
-    FlakySink* upstream = nullptr;  // owned by the gateway
-    std::unique_ptr<Gateway> gateway;
-    std::unique_ptr<ReadingSender> sender;
-};
-
-FlakyRig startFlaky(const QTemporaryDir& dir, GatewayConfig config) {
-    FlakyRig rig;
-    rig.log = openLog(dir.filePath(QStringLiteral("log")));
-    auto flaky = std::make_unique<FlakySink>(std::make_unique<LogEventSink>(*rig.log));
-    rig.upstream = flaky.get();
-    config.retryMin = std::chrono::milliseconds(10);
-    config.retryMax = std::chrono::milliseconds(100);
-    auto gateway = Gateway::start(std::move(config), std::move(flaky));
-    if (!gateway) {
-        qWarning("%s", gateway.error().c_str());
-        return rig;
-    }
-    rig.gateway = std::move(*gateway);
-    rig.sender = connectSender(Transport::Tcp, rig.gateway->tcpPort());
-    return rig;
-}
-
 }  // namespace
 
 //! Compressed batch frames: the codec, buffers of older versions, damaged frames, and the gateway's
@@ -373,7 +348,7 @@ void TestCompression::outageDrainsWithZeroLossWhenCompressed() {
     const std::vector<Reading> mine = routedTo(simulatedReadings(400, 10), 1);
     GatewayConfig config = loopbackConfig(1, dir);
     config.compression = Compression::Zlib;
-    FlakyRig rig = startFlaky(dir, config);
+    FlakyRig rig = startFlakyRig(dir, config);
     QVERIFY(rig.gateway && rig.sender);
     const std::size_t quarter = mine.size() / 4;
     QVERIFY(rig.sender->send(std::span(mine).first(quarter)) && rig.sender->flush());
@@ -403,7 +378,7 @@ void TestCompression::packedForwardsUnpackToEveryReading() {
     const std::vector<Reading> mine = routedTo(simulatedReadings(300, 8), 1);
     GatewayConfig config = loopbackConfig(1, dir);
     config.forwardPacked = true;
-    FlakyRig rig = startFlaky(dir, config);
+    FlakyRig rig = startFlakyRig(dir, config);
     QVERIFY(rig.gateway && rig.sender);
     const std::size_t half = mine.size() / 2;
     QVERIFY(rig.sender->send(std::span(mine).first(half)) && rig.sender->flush());

@@ -9,37 +9,10 @@
 using namespace cityops::connectors::gateway;
 using namespace cityops::connectors::gateway::test;
 using cityops::engine::Reading;
-using cityops::engine::log::LogEventSink;
 
 namespace {
 
 constexpr int kWaitMs = 15000;
-
-struct Rig {
-    std::unique_ptr<cityops::engine::log::EventLog> log;
-    FlakySink* upstream = nullptr;  // owned by the gateway
-    std::unique_ptr<Gateway> gateway;
-    std::unique_ptr<ReadingSender> sender;
-};
-
-Rig startRig(const QTemporaryDir& dir, GatewayConfig config, bool down) {
-    Rig rig;
-    rig.log = openLog(dir.filePath(QStringLiteral("log")));
-    if (!rig.log) return rig;
-    auto flaky = std::make_unique<FlakySink>(std::make_unique<LogEventSink>(*rig.log));
-    flaky->down = down;
-    rig.upstream = flaky.get();
-    config.retryMin = std::chrono::milliseconds(10);
-    config.retryMax = std::chrono::milliseconds(100);
-    auto gateway = Gateway::start(std::move(config), std::move(flaky));
-    if (!gateway) {
-        qWarning("%s", gateway.error().c_str());
-        return rig;
-    }
-    rig.gateway = std::move(*gateway);
-    rig.sender = connectSender(Transport::Tcp, rig.gateway->tcpPort());
-    return rig;
-}
 
 //! Event ids of the logged readings.
 std::set<std::pair<std::uint64_t, int>> idsOf(const std::vector<LoggedReading>& logged) {
@@ -66,7 +39,7 @@ void TestOutage::outageBuffersOnDiskThenDrainsInOrder() {
     QTemporaryDir dir;
     const std::vector<Reading> mine = routedTo(simulatedReadings(400, 10), 1);
     const std::size_t half = mine.size() / 2;
-    Rig rig = startRig(dir, loopbackConfig(1, dir), false);
+    FlakyRig rig = startFlakyRig(dir, loopbackConfig(1, dir), false);
     QVERIFY(rig.gateway && rig.sender);
 
     // Upstream healthy for the first part, then down while the rest arrives.
@@ -108,7 +81,7 @@ void TestOutage::fullBufferRefusesNewAndCountsThem() {
     GatewayConfig config = loopbackConfig(1, dir);
     config.buffer.maxBytes = 256 << 10;
     config.buffer.fullPolicy = FullPolicy::RefuseNew;
-    Rig rig = startRig(dir, config, true);
+    FlakyRig rig = startFlakyRig(dir, config, true);
     QVERIFY(rig.gateway && rig.sender);
     QVERIFY(rig.sender->send(mine) && rig.sender->flush());
     QTRY_COMPARE_WITH_TIMEOUT(rig.gateway->stats().buffered + rig.gateway->stats().bufferRefused, mine.size(), kWaitMs);
@@ -132,7 +105,7 @@ void TestOutage::fullBufferDropsOldestAndCountsThem() {
     GatewayConfig config = loopbackConfig(1, dir);
     config.buffer.maxBytes = 256 << 10;
     config.buffer.fullPolicy = FullPolicy::DropOldest;
-    Rig rig = startRig(dir, config, true);
+    FlakyRig rig = startFlakyRig(dir, config, true);
     QVERIFY(rig.gateway && rig.sender);
     QVERIFY(rig.sender->send(mine) && rig.sender->flush());
     QTRY_COMPARE_WITH_TIMEOUT(rig.gateway->stats().buffered, mine.size(), kWaitMs);
@@ -155,13 +128,13 @@ void TestOutage::restartedGatewayDrainsWhatTheLastOneBuffered() {
     QTemporaryDir dir;
     const std::vector<Reading> mine = routedTo(simulatedReadings(200, 10), 3);
     {
-        Rig rig = startRig(dir, loopbackConfig(3, dir), true);
+        FlakyRig rig = startFlakyRig(dir, loopbackConfig(3, dir), true);
         QVERIFY(rig.gateway && rig.sender);
         QVERIFY(rig.sender->send(mine) && rig.sender->flush());
         QTRY_COMPARE_WITH_TIMEOUT(rig.gateway->stats().bufferPending, mine.size(), kWaitMs);
         rig.gateway->stop();
     }
-    Rig rig = startRig(dir, loopbackConfig(3, dir), false);
+    FlakyRig rig = startFlakyRig(dir, loopbackConfig(3, dir), false);
     QVERIFY(rig.gateway);
     QCOMPARE(rig.gateway->stats().bufferRecovered, mine.size());
     QTRY_COMPARE_WITH_TIMEOUT(rig.gateway->stats().drained, mine.size(), kWaitMs);

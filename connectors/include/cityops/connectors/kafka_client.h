@@ -167,12 +167,21 @@ struct KafkaTxnConfig {
     std::vector<ConfigEntry> extra;
 };
 
+//! One Kafka record header (name and raw value bytes).
+struct TxnHeader {
+    std::string_view name;
+    std::string_view value;
+};
+//! At most this many headers per transactional record.
+inline constexpr std::size_t kMaxTxnHeaders = 8;
+
 //! One record of a transaction.
 struct TxnRecord {
     std::string_view topic;
     std::uint64_t key = 0;
     std::int64_t timestampMs = 0;
     std::span<const std::byte> payload;
+    std::span<const TxnHeader> headers = {};  //!< up to kMaxTxnHeaders (dead letters carry their error here)
 };
 
 //! A transactional producer: records and consumer offsets commit in one Kafka transaction
