@@ -48,6 +48,8 @@ Jobs:
   --transactional-id ID        explicit transactional.id
   --topics T1,T2               input topics (default: the design's reading topics)
   --alerts-topic T             (default alerts)
+  --format json|avro           payloads of readings without a format flag and of published alerts (default json)
+  --dead-letter-topic T        rejected records with the error in headers (default dead-letters; "" = none)
   --aggregates-topic T         district aggregates; "" disables (default aggregates)
   --store FILE                 worker state store (SQLite); without it a restart starts the jobs empty
   --threads N                  engine worker threads (default: cores)
@@ -122,6 +124,16 @@ std::string parseEngineWorkerCommand(const std::vector<std::string>& args, Engin
             error = value(w.transactionalId);
         } else if (a == "--topics") {
             if (error = value(text); error.empty()) w.inputTopics = splitList(text);
+        } else if (a == "--format") {
+            if (error = value(text); error.empty()) {
+                if (auto format = connectors::parsePayloadFormat(text)) {
+                    w.format = *format;
+                } else {
+                    error = "--format: unknown '" + text + "' (json, avro)";
+                }
+            }
+        } else if (a == "--dead-letter-topic") {
+            error = value(w.deadLetterTopic);
         } else if (a == "--alerts-topic") {
             error = value(w.alertsTopic);
         } else if (a == "--aggregates-topic") {

@@ -34,14 +34,16 @@ void printLine(const std::string& line) {
 
 std::string statsJson(const connectors::KafkaWorkerStats& s) {
     return "{\"consumed\":" + std::to_string(s.consumed) + ",\"decoded\":" + std::to_string(s.decoded) +
-           ",\"dead_letters\":" + std::to_string(s.deadLetters) + ",\"alerts\":" + std::to_string(s.alerts) +
+           ",\"dead_letters\":" + std::to_string(s.deadLetters) +
+           ",\"dead_letters_published\":" + std::to_string(s.deadLettersPublished) + ",\"alerts\":" + std::to_string(s.alerts) +
            ",\"aggregates\":" + std::to_string(s.aggregates) + ",\"transactions\":" + std::to_string(s.transactions) +
            ",\"aborted\":" + std::to_string(s.aborted) + ",\"rebalances\":" + std::to_string(s.rebalances) +
            ",\"restored_from\":" + std::to_string(s.restoredFrom) + "}";
 }
 
 //! Simulated CO2 readings (JSON) into air-quality: bursts over 800 ppm raise alerts.
-std::string produceDemo(const connectors::KafkaSettings& settings, std::uint64_t count) {
+std::string produceDemo(const connectors::KafkaSettings& settings, std::uint64_t count, connectors::PayloadFormat format) {
+    connectors::AvroReadingCodec avro;
     connectors::KafkaSinkConfig config;
     config.settings = settings;
     auto sink = connectors::KafkaEventSink::create(config);
@@ -63,6 +65,11 @@ std::string produceDemo(const connectors::KafkaSettings& settings, std::uint64_t
             r.value = (r.seq + r.sensorId) % 12 < 3 ? 950.0 : 480.0;
             r.eventTimeMs = start + static_cast<std::int64_t>(r.seq) * 10'000;
             char buffer[engine::stream::kMaxReadingJsonBytes];
+            if (format == connectors::PayloadFormat::Avro) {
+                payloads.emplace_back(buffer, avro.encode(r, std::as_writable_bytes(std::span(buffer))));
+                records.push_back({r.eventTimeMs, r.sensorId, connectors::kAvroReadingFlags, {}});
+                continue;
+            }
             payloads.emplace_back(buffer, engine::stream::encodeReadingJson(r, buffer));
             records.push_back({r.eventTimeMs, r.sensorId, 2, {}});
         }
@@ -116,7 +123,7 @@ int main(int argc, char** argv) {
         command.worker.settings.bootstrapServers = mock->bootstrapServers();
         printLine("{\"event\":\"mock_cluster\",\"brokers\":3,\"bootstrap\":\"" + mock->bootstrapServers() + "\"}");
         if (command.demoReadings > 0) {
-            if (std::string e = produceDemo(command.worker.settings, command.demoReadings); !e.empty()) {
+            if (std::string e = produceDemo(command.worker.settings, command.demoReadings, command.worker.format); !e.empty()) {
                 std::fprintf(stderr, "cityops-engine: demo readings: %s\n", e.c_str());
                 return 1;
             }

@@ -6,6 +6,7 @@
 #include <climits>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 
 #include "cityops/connectors/gateway/forward_batch.h"
 #include "cityops/engine/log/topic_spec.h"
@@ -41,6 +42,8 @@ std::uint64_t alertIdOfJson(std::string_view json) {
 }
 
 namespace {
+constexpr std::uint32_t kJsonFlags = 2;  //!< cityops-flags of a JSON reading (as the gateways and the simulator write them)
+
 std::size_t encodeDistrictJson(const stream::DistrictAggregate& g, std::span<char> out) {
     const int n = std::snprintf(out.data(), out.size(),
                                 "{\"location_id\":%u,\"metric\":\"%.*s\",\"window_start\":%lld,\"window_end\":%lld,"
@@ -60,7 +63,22 @@ struct KafkaCityWorker::Impl {
     std::unique_ptr<KafkaTransactionalProducer> producer;
     stream::CityJobsOutputs outputs;
     std::unique_ptr<stream::RunningJob<engine::Reading>> job;
-    stream::ReadingDecoder decoder;
+    std::optional<stream::ReadingDecoder> decoder;  //!< with config.decoderLimits (set in create)
+    std::optional<AvroReadingCodec> avroReadings;   //!< likewise
+    AvroAlertCodec avroAlerts;
+
+    //! A rejected record waiting for the next transaction (rare bad-input path: allocates).
+    struct Rejected {
+        std::string payload;
+        std::uint64_t key = 0;
+        std::int64_t timestampMs = 0;
+        std::uint32_t flags = 0;
+        std::string topic;
+        std::string partition;
+        std::string offset;
+        std::string reason;
+    };
+    std::vector<Rejected> rejected;
 
     std::vector<std::pair<std::string, int>> partitionIndex;  //!< (topic, partition) → job partition index
     std::vector<int> declare;                                 //!< newly assigned indexes to announce
@@ -99,7 +117,11 @@ struct KafkaCityWorker::Impl {
             if (auto begun = producer->begin(); !begun) return begun.error().message;
             char buffer[512];
             for (const auto& r : alerts) {
-                const std::size_t n = encodeAlertJson(r.value, buffer);
+                const std::size_t n =
+                    config.format == PayloadFormat::Avro
+                        ? avroAlerts.encode(r.value, std::as_writable_bytes(std::span(buffer)))
+                        : encodeAlertJson(r.value, buffer);
+                if (n == 0) return "alert " + std::to_string(r.value.id) + " could not be encoded";
                 if (auto sent = producer->produce({config.alertsTopic, r.value.id, r.value.eventTimeMs,
                                                    std::as_bytes(std::span(buffer, n))});
                     !sent) {
@@ -112,6 +134,23 @@ struct KafkaCityWorker::Impl {
                     const std::uint64_t key = (std::uint64_t{g.locationId} << 8) | static_cast<std::uint8_t>(g.metric);
                     if (auto sent = producer->produce({config.aggregatesTopic, key, g.windowEnd - 1,
                                                        std::as_bytes(std::span(buffer, n))});
+                        !sent) {
+                        return sent.error().message;
+                    }
+                }
+            }
+            if (!config.deadLetterTopic.empty()) {
+                for (const Rejected& r : rejected) {
+                    char flags[4];
+                    for (int b = 0; b < 4; ++b) flags[b] = static_cast<char>((r.flags >> (8 * b)) & 0xff);
+                    const TxnHeader headers[] = {{kDlqReasonHeader, r.reason},
+                                                 {kDlqTopicHeader, r.topic},
+                                                 {kDlqPartitionHeader, r.partition},
+                                                 {kDlqOffsetHeader, r.offset},
+                                                 {"cityops-flags", std::string_view(flags, 4)}};
+                    if (auto sent = producer->produce({config.deadLetterTopic, r.key, r.timestampMs,
+                                                       std::as_bytes(std::span(r.payload.data(), r.payload.size())),
+                                                       headers});
                         !sent) {
                         return sent.error().message;
                     }
@@ -140,9 +179,11 @@ struct KafkaCityWorker::Impl {
             ++stats.transactions;
             stats.alerts += alerts.size();
             stats.aggregates += config.aggregatesTopic.empty() ? 0 : districts.size();
+            stats.deadLettersPublished += config.deadLetterTopic.empty() ? 0 : rejected.size();
         }
         alerts.clear();
         districts.clear();
+        rejected.clear();
         if (store) {
             job->setSourcePositions(offsets);
             if (auto id = job->checkpoint(); !id) return "checkpoint: " + id.error();
@@ -176,18 +217,36 @@ struct KafkaCityWorker::Impl {
                 values.push_back(*reading);
                 continue;
             }
-            stream::DecodedReading out;
-            const stream::DecodeError error = decoder.decode(rec.record.payload, INT64_MIN, out);
-            if (error == stream::DecodeError::None) {
-                values.push_back(out.reading);
-                continue;
+            std::string_view reason;
+            if (rec.record.flags == kAvroReadingFlags ||
+                (rec.record.flags != kJsonFlags && config.format == PayloadFormat::Avro)) {
+                engine::Reading reading;
+                const AvroError error = avroReadings->decode(rec.record.payload, reading);
+                if (error == AvroError::None) {
+                    values.push_back(reading);
+                    continue;
+                }
+                reason = toString(error);
+            } else {
+                stream::DecodedReading out;
+                const stream::DecodeError error = decoder->decode(rec.record.payload, INT64_MIN, out);
+                if (error == stream::DecodeError::None) {
+                    values.push_back(out.reading);
+                    continue;
+                }
+                reason = stream::toString(error);
             }
             ++dead;
             engine::storage::DeadLetter letter;
             letter.source = std::string(rec.topic);
             letter.sourceRef = letter.source + "/" + std::to_string(rec.partition) + "/" + std::to_string(rec.record.offset);
-            letter.reason = std::string(stream::toString(error));
+            letter.reason = std::string(reason);
             letter.payload.assign(reinterpret_cast<const char*>(rec.record.payload.data()), rec.record.payload.size());
+            if (!config.deadLetterTopic.empty()) {
+                rejected.push_back({letter.payload, rec.record.key, rec.record.timestampMs, rec.record.flags,
+                                    letter.source, std::to_string(rec.partition), std::to_string(rec.record.offset),
+                                    letter.reason});
+            }
             job->reportDeadLetter(std::move(letter));
         }
         flush();
@@ -205,6 +264,8 @@ KafkaCityWorker::~KafkaCityWorker() = default;
 
 engine::Expected<std::unique_ptr<KafkaCityWorker>, std::string> KafkaCityWorker::create(KafkaWorkerConfig config) {
     auto impl = std::make_unique<Impl>();
+    impl->decoder.emplace(config.decoderLimits);
+    impl->avroReadings.emplace(config.decoderLimits);
     if (config.inputTopics.empty()) {
         for (const auto& t : engine::log::defaultTopics()) {
             if (t.name != "receipts") config.inputTopics.push_back(t.name);

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "cityops/connectors/kafka_avro.h"
 #include "cityops/connectors/kafka_client.h"
 #include "cityops/engine/expected.h"
 #include "cityops/engine/stream/city_jobs.h"
@@ -33,6 +34,17 @@ struct KafkaWorkerConfig {
     std::vector<std::string> inputTopics;  //!< empty: the design's reading topics (defaultTopics() minus receipts)
     std::string alertsTopic = "alerts";
     std::string aggregatesTopic = "aggregates";  //!< district aggregates; empty: not published
+    //! Records the decoder rejects are published here (raw payload, original key and timestamp) in
+    //! the same transaction as the outputs and offsets after them, with the error in headers:
+    //! cityops-dlq-reason (the engine's dead-letter reason, e.g. "malformed_json"),
+    //! cityops-dlq-topic / -partition / -offset (the source position, decimal text) and
+    //! cityops-flags (the record's flags). Empty: rejects only go to the store's dead_letters table.
+    std::string deadLetterTopic = "dead-letters";
+    //! Payload format: of input records without a format flag (cityops-flags 2 = JSON, 4 = Avro
+    //! and 1 = raw Reading are decoded as flagged), and of the alerts published. Aggregates are JSON.
+    PayloadFormat format = PayloadFormat::Json;
+    //! Limits of the JSON and Avro decoders (sensorCount > 0 rejects unknown sensors as "unknown_sensor").
+    engine::stream::DecoderLimits decoderLimits;
     //! Stable per worker slot ("cityops-engine-1"): a restarted worker fences its zombie predecessor.
     std::string transactionalId = "cityops-engine-1";
     //! The worker's state store (SQLite): operator state checkpointed after each committed
@@ -60,6 +72,7 @@ struct KafkaWorkerStats {
     std::uint64_t consumed = 0;      //!< records polled
     std::uint64_t decoded = 0;       //!< readings handed to the jobs
     std::uint64_t deadLetters = 0;   //!< records the decoder rejected
+    std::uint64_t deadLettersPublished = 0;  //!< of those, published to deadLetterTopic in committed transactions
     std::uint64_t alerts = 0;        //!< alerts published in committed transactions
     std::uint64_t aggregates = 0;    //!< district aggregates published in committed transactions
     std::uint64_t transactions = 0;  //!< committed
@@ -97,5 +110,11 @@ private:
 std::size_t encodeAlertJson(const engine::Alert& alert, std::span<char> out);
 //! The alert id of a published alert payload, 0 if it has none.
 std::uint64_t alertIdOfJson(std::string_view json);
+
+//! Header names of a record on the dead-letter topic.
+inline constexpr std::string_view kDlqReasonHeader = "cityops-dlq-reason";
+inline constexpr std::string_view kDlqTopicHeader = "cityops-dlq-topic";
+inline constexpr std::string_view kDlqPartitionHeader = "cityops-dlq-partition";
+inline constexpr std::string_view kDlqOffsetHeader = "cityops-dlq-offset";
 
 }  // namespace cityops::connectors
