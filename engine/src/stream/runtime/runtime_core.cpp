@@ -13,6 +13,11 @@ TimeMs SystemClock::nowMs() const {
         .count();
 }
 
+TimeMs SteadyClock::nowMs() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
 namespace runtime_detail {
 
 namespace {
@@ -29,11 +34,37 @@ int resolveWorkers(int configured) {
 RuntimeCore::Impl::Impl(JobConfig c, JobParts p)
     : config(std::move(c)),
       clock(config.clock != nullptr ? config.clock : &systemClock),
+      monotonic(config.monotonicClock != nullptr ? config.monotonicClock : &steadyClock),
       workerCount(static_cast<int>(p.workers.size())),
       parts(std::move(p)),
       tracker(WatermarkOptions{config.maxOutOfOrdernessMs, config.idleTimeoutMs}) {
     config.workers = workerCount;
     config.maxBatchRecords = std::max<std::size_t>(config.maxBatchRecords, 1);
+}
+
+TimeMs RuntimeCore::Impl::processingNow() {
+    constexpr TimeMs kStepBackMs = 1'000;
+    constexpr TimeMs kJumpAheadMs = 60'000;
+    const TimeMs wall = clock->nowMs();
+    const TimeMs mono = monotonic->nowMs();
+    if (processingMs == kNoWatermark) {
+        processingMs = wall;
+    } else {
+        const TimeMs elapsed = std::max<TimeMs>(0, mono - lastMonotonicMs);
+        const TimeMs expectedWall = lastWallMs + elapsed;  // where the wall clock should be without a step
+        if (wall + kStepBackMs < expectedWall) {
+            clockStepsBack.fetch_add(1, std::memory_order_relaxed);
+        } else if (wall > expectedWall + kJumpAheadMs) {
+            clockStepsForward.fetch_add(1, std::memory_order_relaxed);
+        }
+        // Forward (also a jump ahead: the timers due fire) follows the wall clock; while the wall
+        // clock is behind, processing time advances by the elapsed time until the wall clock catches up.
+        processingMs = wall >= processingMs ? wall : processingMs + elapsed;
+    }
+    lastMonotonicMs = mono;
+    lastWallMs = wall;
+    processingMsShared.store(processingMs, std::memory_order_relaxed);
+    return processingMs;
 }
 
 // ---------------------------------------------------------------- lifecycle
@@ -46,7 +77,7 @@ RuntimeCore::RuntimeCore(JobConfig config, JobParts parts) {
     }
     m_impl = std::make_unique<Impl>(std::move(config), std::move(parts));
     Impl& d = *m_impl;
-    const TimeMs now = d.clock->nowMs();
+    const TimeMs now = d.processingNow();
     d.tracker.ensurePartitions(std::max(1, d.config.sourcePartitions), now);
     d.lastCheckpointStartMs = now;
     d.restoreFromStore();  // throws JobError before any thread starts
@@ -120,7 +151,7 @@ void RuntimeCore::Impl::restoreFromStore() {
         throw JobError("job '" + config.jobId + "', checkpoint " + std::to_string(record.checkpointId) + ": " +
                        image.error());
     }
-    const TimeMs now = clock->nowMs();
+    const TimeMs now = processingNow();
     StateReader source(image->source);
     if (!tracker.restore(source, now)) {
         throw JobError("job '" + config.jobId + "', checkpoint " + std::to_string(record.checkpointId) +
@@ -170,7 +201,7 @@ void RuntimeCore::Impl::sendToAll(MessageKind kind, std::uint64_t marker) {
         message.kind = kind;
         message.marker = marker;
         message.ingestNs = steadyNowNs();
-        message.processingTime = clock->nowMs();
+        message.processingTime = processingNow();
         send(w, std::move(message));
     }
 }
@@ -182,7 +213,7 @@ bool RuntimeCore::Impl::checkpointInFlight() const {
 std::uint64_t RuntimeCore::Impl::injectBarrier() {
     SourceSnapshot snapshot;
     snapshot.id = nextCheckpointId++;
-    snapshot.createdMs = clock->nowMs();
+    snapshot.createdMs = processingNow();
     snapshot.startedNs = steadyNowNs();
     snapshot.positions = positionProvider ? positionProvider() : positions;
     StateWriter state;
@@ -197,7 +228,7 @@ std::uint64_t RuntimeCore::Impl::injectBarrier() {
         sourceSnapshots.push_back(std::move(snapshot));
     }
     lastInjectedCheckpoint = id;
-    lastCheckpointStartMs = clock->nowMs();
+    lastCheckpointStartMs = processingNow();
     sendToAll(MessageKind::Barrier, id);
     return id;
 }
@@ -222,7 +253,7 @@ void RuntimeCore::service() {
     }
     const bool requested = d.checkpointRequested.exchange(false, std::memory_order_acq_rel);
     const bool due = d.config.checkpointIntervalMs > 0 &&
-                     d.clock->nowMs() - d.lastCheckpointStartMs >= d.config.checkpointIntervalMs;
+                     d.processingNow() - d.lastCheckpointStartMs >= d.config.checkpointIntervalMs;
     if (requested || due) {
         d.injectBarrier();
     }
@@ -254,7 +285,7 @@ WatermarkTracker& RuntimeCore::tracker() {
 void RuntimeCore::ensurePartitions(int count) {
     Impl& d = *m_impl;
     if (count > d.tracker.partitions()) {
-        d.tracker.ensurePartitions(count, d.clock->nowMs());
+        d.tracker.ensurePartitions(count, d.processingNow());
     }
 }
 
@@ -270,7 +301,7 @@ void RuntimeCore::endBatch(std::uint64_t records, std::uint64_t late) {
     if (late > 0) {
         d.lateEvents.fetch_add(late, std::memory_order_relaxed);
     }
-    const TimeMs now = d.clock->nowMs();
+    const TimeMs now = d.processingNow();
     const TimeMs wm = d.tracker.advance(now);
     d.watermarkMs.store(wm, std::memory_order_relaxed);
     d.maxEventTimeMs.store(d.tracker.maxEventTime(), std::memory_order_relaxed);
@@ -350,7 +381,7 @@ void RuntimeCore::finish() {
         return;
     }
     d.batchIngestNs = steadyNowNs();
-    const TimeMs now = d.clock->nowMs();
+    const TimeMs now = d.processingNow();
     for (int w = 0; w < d.workerCount; ++w) {
         const auto i = static_cast<std::size_t>(w);
         if (d.sentWatermark[i] == kEndOfTime) {
@@ -416,7 +447,7 @@ JobMetrics RuntimeCore::metrics() const {
     m.watermarkMs = d.watermarkMs.load(std::memory_order_relaxed);
     m.processedWatermarkMs = d.processedWatermarkMs.load(std::memory_order_relaxed);
     m.maxEventTimeMs = d.maxEventTimeMs.load(std::memory_order_relaxed);
-    const TimeMs now = d.clock->nowMs();
+    const TimeMs now = std::max(d.clock->nowMs(), d.processingMsShared.load(std::memory_order_relaxed));
     if (m.watermarkMs != kNoWatermark && m.watermarkMs != kEndOfTime) {
         if (m.maxEventTimeMs != kNoWatermark) {
             m.eventTimeLagMs = m.maxEventTimeMs - m.watermarkMs;
@@ -425,6 +456,8 @@ JobMetrics RuntimeCore::metrics() const {
     }
     m.sourcePartitions = d.partitionCount.load(std::memory_order_relaxed);
     m.idlePartitions = d.idlePartitionCount.load(std::memory_order_relaxed);
+    m.clockStepsBack = d.clockStepsBack.load(std::memory_order_relaxed);
+    m.clockStepsForward = d.clockStepsForward.load(std::memory_order_relaxed);
     m.latency = d.latency.summary();
     for (const auto& q : d.queues) {
         m.queuedBatches += q->size();

@@ -60,7 +60,9 @@ struct RuntimeCore::Impl {
 
     JobConfig config;
     SystemClock systemClock;
+    SteadyClock steadyClock;
     const Clock* clock = nullptr;
+    const Clock* monotonic = nullptr;
     int workerCount = 1;
     JobParts parts;
     std::vector<std::unique_ptr<InputQueue>> queues;
@@ -82,6 +84,12 @@ struct RuntimeCore::Impl {
     std::uint64_t lastInjectedCheckpoint = 0;
     std::uint64_t nextSyncId = 1;
     TimeMs lastCheckpointStartMs = 0;
+    TimeMs processingMs = kNoWatermark;  //!< the last processing time handed out (never decreases)
+    TimeMs lastMonotonicMs = 0;
+    TimeMs lastWallMs = 0;
+    //! The job's processing time (source thread only): the wall clock while it moves forward; while it
+    //! is behind the last value (stepped back), the last value plus the elapsed monotonic time.
+    TimeMs processingNow();
     bool isFinished = false;
     std::function<std::vector<log::PartitionOffset>()> positionProvider;
     std::vector<log::PartitionOffset> positions;
@@ -105,6 +113,9 @@ struct RuntimeCore::Impl {
     std::atomic<std::uint64_t> recordsOut{0};
     std::atomic<std::int64_t> backpressureNs{0};
     std::atomic<TimeMs> watermarkMs{kNoWatermark};
+    std::atomic<TimeMs> processingMsShared{kNoWatermark};  //!< processingMs for metrics()
+    std::atomic<std::uint64_t> clockStepsBack{0};
+    std::atomic<std::uint64_t> clockStepsForward{0};
     std::atomic<TimeMs> processedWatermarkMs{kNoWatermark};
     std::atomic<TimeMs> maxEventTimeMs{kNoWatermark};
     std::atomic<int> partitionCount{0};

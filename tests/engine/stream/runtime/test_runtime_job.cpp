@@ -236,6 +236,80 @@ private slots:
         }
     }
 
+    //! Wall-clock steps (issue #9): stepped back an hour, processing time keeps pace with elapsed
+    //! time, so ticks and idle detection go on instead of stalling for an hour; a jump ahead fires the
+    //! ticks due. Both steps are counted in the metrics.
+    void wallClockStepsDoNotStallTicksOrIdleness() {
+        ManualClock wall(10'000'000);
+        ManualClock elapsed(0);
+        auto probes = std::make_shared<QueueSink<Probe>>();
+        JobConfig config = plainConfig(2);
+        config.processingTimeTickMs = 1'000;
+        config.clock = &wall;
+        config.monotonicClock = &elapsed;
+        JobBuilder<Event> job(config);
+        job.keyBy([](const Event& e) { return e.key; }, [](const Event& e) { return e.time; })
+            .process([](int worker) { return std::make_unique<ProbeOperator>(worker); })
+            .sink(probes);
+        auto running = job.build();
+        auto step = [&](TimeMs wallTo, TimeMs elapsedBy) {
+            wall.set(wallTo);
+            elapsed.advance(elapsedBy);
+            running->tick();
+        };
+        running->tick();
+        step(10'001'000, 1'000);
+        step(10'001'000 - 3'600'000, 1'000);  // stepped back an hour
+        step(10'001'000 - 3'600'000 + 1'000, 1'000);
+        QCOMPARE(running->metrics().clockStepsBack, std::uint64_t{1});
+        step(20'000'000, 1'000);  // jumped ahead
+        running->finish();
+        const JobMetrics m = running->metrics();
+        QCOMPARE(m.clockStepsBack, std::uint64_t{1});
+        QCOMPARE(m.clockStepsForward, std::uint64_t{1});
+        std::vector<Probe> out;
+        probes->drain(out);
+        std::map<std::uint64_t, std::vector<TimeMs>> ticks;
+        for (const Probe& p : out) {
+            if (p.tick) {
+                ticks[p.worker].push_back(p.value);
+            }
+        }
+        QCOMPARE(ticks.size(), std::size_t{2});
+        for (const auto& [worker, list] : ticks) {
+            QCOMPARE(list, (std::vector<TimeMs>{10'001'000, 10'002'000, 10'003'000, 20'000'000}));
+        }
+
+        // Idle detection across a step back: the quiet partition still goes idle after 5 s of elapsed
+        // time, so the windows of the busy one fire.
+        ManualClock wall2(50'000'000);
+        ManualClock elapsed2(0);
+        auto windows = std::make_shared<QueueSink<WindowCount>>();
+        JobConfig idle = plainConfig(2);
+        idle.idleTimeoutMs = 5'000;
+        idle.sourcePartitions = 2;
+        idle.clock = &wall2;
+        idle.monotonicClock = &elapsed2;
+        JobBuilder<Event> job2(idle);
+        job2.keyBy([](const Event& e) { return e.key; }, [](const Event& e) { return e.time; })
+            .process([](int) { return std::make_unique<EventTimeCounter>(kWindow); })
+            .sink(windows);
+        auto second = job2.build();
+        const auto events = makeEvents(4, 60);
+        const std::span<const Event> all(events);
+        second->push(all.first(all.size() / 2), 0);
+        second->sync();
+        wall2.set(50'000'000 - 7'200'000);
+        elapsed2.advance(5'000);
+        second->push(all.subspan(all.size() / 2), 0);
+        second->sync();
+        std::vector<WindowCount> fired;
+        windows->drain(fired);
+        QCOMPARE(second->metrics().idlePartitions, 1);
+        QCOMPARE(fired.size(), std::size_t{4 * 5});
+        second->finish();
+    }
+
     void invariance_data() {
         QTest::addColumn<int>("workers");
         QTest::addColumn<int>("batch");

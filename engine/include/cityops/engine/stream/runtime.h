@@ -44,6 +44,12 @@ public:
     TimeMs nowMs() const override;
 };
 
+//! Milliseconds of std::chrono::steady_clock: never stepped, only good for measuring elapsed time.
+class SteadyClock final : public Clock {
+public:
+    TimeMs nowMs() const override;
+};
+
 //! A clock that moves only when told to (deterministic tests). Thread-safe.
 class ManualClock final : public Clock {
 public:
@@ -68,6 +74,11 @@ struct JobConfig {
     TimeMs checkpointIntervalMs = 30'000;  //!< processing time between checkpoints; 0 = only on demand
     TimeMs processingTimeTickMs = 1'000;   //!< operators' onProcessingTime cadence; 0 = never
     const Clock* clock = nullptr;          //!< processing time; nullptr = SystemClock. Must outlive the job
+    //! Measures elapsed time while `clock` has been stepped back (NTP step, operator change): the job's
+    //! processing time never goes back and keeps pace with this clock until the wall clock catches up,
+    //! so processing-time timers, idle detection and checkpoint intervals do not stall for the size of
+    //! the step. nullptr = SteadyClock. Must outlive the job.
+    const Clock* monotonicClock = nullptr;
     //! The store for checkpoints and exactly-once sinks; nullptr = no checkpoints. Must outlive the job.
     storage::Storage* storage = nullptr;
     bool restoreFromCheckpoint = true;  //!< resume from the job's latest checkpoint when one exists

@@ -59,6 +59,8 @@ struct JobMetrics {
     TimeMs processingTimeLagMs = 0;  //!< processing time − watermark (how far behind wall time)
     int sourcePartitions = 0;
     int idlePartitions = 0;
+    std::uint64_t clockStepsBack = 0;     //!< wall clock stepped back > 1 s: processing time rode it out
+    std::uint64_t clockStepsForward = 0;  //!< wall clock jumped > 60 s ahead of elapsed time: timers due fired
 
     std::vector<OperatorMetrics> operators;
     std::size_t stateBytes = 0;  //!< sum of the operators' stateBytes()
