@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cityops/engine/sql/sql.h"
+#include "cityops/engine/sql/stream.h"
 
 namespace cityops::app {
 
@@ -21,7 +22,8 @@ constexpr const char* kUsage =
     "with --data-dir, the stored sensor history DIR/cityops.db as\n"
     "  readings(sensor_id, kind, metric, district, ts, value).\n"
     "--param gives :name parameters as SQL text, e.g. --param \"month_start=TIMESTAMP '2026-11-01'\".\n"
-    "Ctrl+C cancels a running query. Exit code 0 ok, 2 bad arguments, 3 the query failed.\n";
+    "A streaming script (CREATE TABLE ... WITH, INSERT INTO, docs/SQL.md) reads DIR/log to its end and prints\n"
+    "its alerts and rows. Ctrl+C cancels a running query. Exit code 0 ok, 2 bad arguments, 3 the query failed.\n";
 
 std::atomic<bool> g_interrupted{false};
 
@@ -44,6 +46,7 @@ int runSqlCommand(const std::vector<std::string>& args, std::FILE* out, std::FIL
     std::string query;
     bool haveQuery = false;
     bool explain = false;
+    std::filesystem::path dataDir;
     auto bad = [&](const std::string& message) {
         std::fprintf(err, "cityops sql: %s\n%s", message.c_str(), kUsage);
         return 2;
@@ -57,9 +60,13 @@ int runSqlCommand(const std::vector<std::string>& args, std::FILE* out, std::FIL
             return 0;
         }
         if (arg == "--data-dir") {
-            const std::filesystem::path db = std::filesystem::path(args[++i]) / "cityops.db";
-            if (!std::filesystem::exists(db)) return bad("no " + db.string() + " (run cityops --headless --data-dir first)");
-            catalog.registerStoredReadings(db);
+            dataDir = args[++i];
+            const std::filesystem::path db = dataDir / "cityops.db";
+            if (std::filesystem::exists(db)) {
+                catalog.registerStoredReadings(db);
+            } else if (!std::filesystem::exists(dataDir / "log")) {
+                return bad("no " + db.string() + " (run cityops --headless --data-dir first)");
+            }
         } else if (arg == "--csv") {
             std::string name, path;
             if (!splitPair(args[++i], name, path)) return bad("--csv wants name=path, got '" + args[i] + "'");
@@ -102,7 +109,29 @@ int runSqlCommand(const std::vector<std::string>& args, std::FILE* out, std::FIL
     g_interrupted.store(false);
     auto previous = std::signal(SIGINT, onInterrupt);
     options.progress = [](double) { return !g_interrupted.load(); };
-    auto result = sql::runQuery(catalog, query, options);
+    std::string text;  // streaming scripts: the engine runs and formats them (engine/src/sql/stream_*)
+    sql::SqlResult<sql::QueryResult> result = sql::QueryResult{};
+    if (sql::isStreamScript(query)) {
+        sql::StreamEnvironment env;
+        env.logDirectory = dataDir / "log";
+        if (explain) {
+            auto plan = sql::explainStreamScript(query, env);
+            if (plan) {
+                text = *plan + "\n";
+            } else {
+                result = plan.error();
+            }
+        } else {
+            auto streamed = sql::runStreamScript(query, env, {true, &g_interrupted});
+            if (streamed) {
+                text = sql::formatStreamResult(*streamed, format);
+            } else {
+                result = streamed.error();
+            }
+        }
+    } else {
+        result = sql::runQuery(catalog, query, options);
+    }
     std::signal(SIGINT, previous);
     if (!result) {
         std::fprintf(err, "cityops sql: error at %s\n", result.error().toText().c_str());
@@ -117,6 +146,10 @@ int runSqlCommand(const std::vector<std::string>& args, std::FILE* out, std::FIL
             }
         }
         return 3;
+    }
+    if (sql::isStreamScript(query)) {
+        std::fputs(text.c_str(), out);
+        return 0;
     }
     if (explain) std::fprintf(out, "%s\n", result->plan.c_str());
     std::fputs(sql::formatResult(*result, format).c_str(), out);

@@ -109,7 +109,7 @@ SqlResult<std::vector<Token>> tokenize(std::string_view text) {
                 }
             }
             if (t.text.empty()) {
-                if (std::string_view("(),.;*+-/%=<>").find(c) == std::string_view::npos) {
+                if (std::string_view("(),.;*+-/%=<>{}?").find(c) == std::string_view::npos) {
                     const auto byte = static_cast<unsigned char>(c);
                     std::string shown = byte >= 0x20 && byte < 0x7f ? std::string(1, c) : "\\x" + std::to_string(byte);
                     return fail(i, "unexpected character '" + shown + "'");

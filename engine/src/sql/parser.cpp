@@ -8,6 +8,7 @@
 
 #include "cityops/engine/sql/lexer.h"
 #include "cityops/engine/sql/sql.h"
+#include "cityops/engine/sql/stream.h"
 
 namespace cityops::engine::sql {
 
@@ -50,7 +51,284 @@ public:
         return s;
     }
 
+    //! A streaming script: statements separated by ';' (INTERVAL and MATCH_RECOGNIZE allowed).
+    std::vector<ScriptStatement> script() {
+        m_script = true;
+        std::vector<ScriptStatement> out;
+        for (;;) {
+            while (acceptSymbol(";")) {
+            }
+            if (cur().kind == TokenKind::End) break;
+            out.push_back(scriptStatement());
+            if (cur().kind != TokenKind::End && !peekSymbol(";")) {
+                fail(cur(), "expected ';' or end of script, found " + describe(cur()));
+            }
+        }
+        if (out.empty()) fail(cur(), "expected a statement, found end of script");
+        return out;
+    }
+
 private:
+    ScriptStatement scriptStatement() {
+        ScriptStatement st;
+        st.pos = cur().pos;
+        if (acceptKeyword("CREATE")) {
+            if (acceptKeyword("TEMPORARY")) {
+            }
+            if (peekKeyword("VIEW")) fail(cur(), "CREATE VIEW is not supported (use a subquery in FROM)", SqlErrc::Unsupported);
+            expectKeyword("TABLE");
+            st.kind = ScriptStatement::Kind::CreateTable;
+            st.create = createTable(st.pos);
+        } else if (acceptKeyword("INSERT")) {
+            st.kind = ScriptStatement::Kind::Insert;
+            st.insert.pos = st.pos;
+            if (!acceptKeyword("INTO")) expectKeyword("INTO");
+            st.insert.tablePos = cur().pos;
+            st.insert.table = identifier("a table name");
+            if (peekSymbol("(")) fail(cur(), "INSERT with a column list is not supported (the columns go by position)", SqlErrc::Unsupported);
+            if (!peekKeyword("SELECT") && !peekKeyword("WITH")) fail(cur(), "expected SELECT, found " + describe(cur()));
+            st.insert.query = std::make_shared<Query>(query());
+        } else if (acceptKeyword("SET")) {
+            st.kind = ScriptStatement::Kind::Set;
+            st.setKey = stringLiteral("a quoted option name");
+            expectSymbol("=");
+            st.setValue = stringLiteral("a quoted option value");
+        } else if (peekKeyword("SELECT") || peekKeyword("WITH")) {
+            st.kind = ScriptStatement::Kind::Query;
+            st.query = std::make_shared<Query>(query());
+        } else {
+            fail(cur(), "expected CREATE TABLE, INSERT INTO, SET or SELECT, found " + describe(cur()));
+        }
+        return st;
+    }
+
+    std::string stringLiteral(std::string_view what) {
+        if (cur().kind != TokenKind::String) fail(cur(), "expected " + std::string(what) + ", found " + describe(cur()));
+        return m_t[m_i++].text;
+    }
+
+    CreateTableStatement createTable(SourcePos pos) {
+        CreateTableStatement c;
+        c.pos = pos;
+        if (peekKeyword("IF")) {
+            m_i++;
+            expectKeyword("NOT");
+            expectKeyword("EXISTS");
+        }
+        c.namePos = cur().pos;
+        c.name = identifier("a table name");
+        if (acceptSymbol("(")) {
+            do {
+                if (peekKeyword("WATERMARK")) {
+                    WatermarkDef w;
+                    w.pos = cur().pos;
+                    ++m_i;
+                    expectKeyword("FOR");
+                    w.column = identifier("the event-time column");
+                    expectKeyword("AS");
+                    w.expr = expr();
+                    if (c.watermark) fail(ahead(0), "a table has at most one WATERMARK");
+                    c.watermark = std::move(w);
+                    continue;
+                }
+                if (peekKeyword("PRIMARY") || peekKeyword("CONSTRAINT")) {
+                    fail(cur(), "constraints are not supported in CREATE TABLE", SqlErrc::Unsupported);
+                }
+                ColumnDef col;
+                col.pos = cur().pos;
+                col.name = identifier("a column name");
+                if (acceptKeyword("AS")) {
+                    col.computed = expr();
+                } else {
+                    col.type = typeName();
+                    if (acceptSymbol("(")) {  // precision: TIMESTAMP(3), DECIMAL(10, 2)
+                        col.type += "(";
+                        do {
+                            if (cur().kind != TokenKind::Integer) fail(cur(), "expected a precision, found " + describe(cur()));
+                            col.type += m_t[m_i++].text;
+                        } while (acceptSymbol(","));
+                        expectSymbol(")");
+                        col.type += ")";
+                    }
+                    if (peekKeyword("WITH") || peekKeyword("WITHOUT")) {  // TIMESTAMP(3) WITH LOCAL TIME ZONE
+                        ++m_i;
+                        expectKeyword("LOCAL");
+                        expectKeyword("TIME");
+                        expectKeyword("ZONE");
+                    }
+                    if (acceptKeyword("METADATA")) fail(ahead(0), "METADATA columns are not supported", SqlErrc::Unsupported);
+                    if (peekKeyword("NOT") && peekKeyword("NULL", 1)) m_i += 2;
+                }
+                c.columns.push_back(std::move(col));
+            } while (acceptSymbol(","));
+            expectSymbol(")");
+        }
+        if (peekKeyword("LIKE")) fail(cur(), "CREATE TABLE ... LIKE is not supported", SqlErrc::Unsupported);
+        if (acceptKeyword("WITH")) {
+            expectSymbol("(");
+            do {
+                TableOption o;
+                o.pos = cur().pos;
+                o.key = stringLiteral("a quoted option name");
+                expectSymbol("=");
+                o.value = stringLiteral("a quoted option value");
+                c.options.push_back(std::move(o));
+            } while (acceptSymbol(","));
+            expectSymbol(")");
+        }
+        if (acceptKeyword("AS")) {
+            if (!peekKeyword("SELECT") && !peekKeyword("WITH")) fail(cur(), "expected SELECT, found " + describe(cur()));
+            c.asQuery = std::make_shared<Query>(query());
+        }
+        return c;
+    }
+
+    //! INTERVAL 'n' unit → Int literal of milliseconds named "interval".
+    AstExpr intervalLiteral(const Token& t) {
+        ++m_i;
+        if (cur().kind != TokenKind::String) fail(cur(), "expected a quoted number after INTERVAL, found " + describe(cur()));
+        const Token& amount = cur();
+        std::string number = amount.text;
+        std::string unit;
+        if (const auto space = number.find(' '); space != std::string::npos) {  // INTERVAL '10 SECOND'
+            unit = upper(number.substr(space + 1));
+            number = number.substr(0, space);
+        }
+        std::size_t unitAt = m_i;
+        ++m_i;
+        if (unit.empty()) {
+            if (cur().kind != TokenKind::Identifier) fail(cur(), "expected a time unit (SECOND, MINUTE, HOUR, DAY), found " + describe(cur()));
+            unitAt = m_i;
+            unit = upper(cur().text);
+            ++m_i;
+        }
+        std::int64_t n = 0;
+        const auto r = std::from_chars(number.data(), number.data() + number.size(), n);
+        if (r.ec != std::errc() || r.ptr != number.data() + number.size() || n < 0 || n > 1'000'000'000) {
+            fail(amount, "INTERVAL wants a whole non-negative number, got '" + amount.text + "'");
+        }
+        if (!unit.empty() && unit.back() == 'S' && unit != "MS") unit.pop_back();
+        std::int64_t scale = 0;
+        if (unit == "MILLISECOND" || unit == "MS") scale = 1;
+        if (unit == "SECOND") scale = 1000;
+        if (unit == "MINUTE") scale = 60'000;
+        if (unit == "HOUR") scale = 3'600'000;
+        if (unit == "DAY") scale = 86'400'000;
+        if (scale == 0) fail(m_t[unitAt], "unknown INTERVAL unit '" + unit + "' (use SECOND, MINUTE, HOUR or DAY)");
+        AstExpr e = node(AstKind::Literal, t.pos);
+        e.literal = LiteralKind::Int;
+        e.name = "interval";
+        e.i = n * scale;
+        e.text = "INTERVAL '" + number + "' " + unit;
+        return e;
+    }
+
+    //! `MATCH_RECOGNIZE ( ... )` after a FROM source.
+    std::shared_ptr<MatchRecognize> matchRecognize() {
+        DepthGuard guard(*this);
+        auto m = std::make_shared<MatchRecognize>();
+        m->pos = cur().pos;
+        ++m_i;
+        expectSymbol("(");
+        if (acceptKeyword("PARTITION")) {
+            expectKeyword("BY");
+            do {
+                m->partitionBy.push_back(expr());
+            } while (acceptSymbol(","));
+        }
+        if (acceptKeyword("ORDER")) {
+            expectKeyword("BY");
+            m->orderBy = orderList();
+        }
+        if (acceptKeyword("MEASURES")) {
+            do {
+                SelectItem item;
+                item.expr = expr();
+                expectKeyword("AS");
+                item.alias = identifier("a measure name");
+                m->measures.push_back(std::move(item));
+            } while (acceptSymbol(","));
+        }
+        if (peekKeyword("ALL") && peekKeyword("ROWS", 1)) fail(cur(), "ALL ROWS PER MATCH is not supported (use ONE ROW PER MATCH)", SqlErrc::Unsupported);
+        if (acceptKeyword("ONE")) {
+            expectKeyword("ROW");
+            expectKeyword("PER");
+            expectKeyword("MATCH");
+        }
+        if (acceptKeyword("AFTER")) {
+            expectKeyword("MATCH");
+            expectKeyword("SKIP");
+            if (acceptKeyword("PAST")) {
+                expectKeyword("LAST");
+                expectKeyword("ROW");
+                m->skip = MatchRecognize::Skip::PastLastRow;
+            } else if (peekKeyword("TO") && peekKeyword("NEXT", 1)) {
+                m_i += 2;
+                expectKeyword("ROW");
+                m->skip = MatchRecognize::Skip::ToNextRow;
+            } else {
+                fail(cur(), "supported: AFTER MATCH SKIP PAST LAST ROW or SKIP TO NEXT ROW", SqlErrc::Unsupported);
+            }
+        }
+        expectKeyword("PATTERN");
+        expectSymbol("(");
+        while (!peekSymbol(")")) {
+            if (peekSymbol("(") || peekSymbol("|") || peekKeyword("PERMUTE")) {
+                fail(cur(), "only a sequence of variables with quantifiers is supported in PATTERN", SqlErrc::Unsupported);
+            }
+            PatternTerm term;
+            term.pos = cur().pos;
+            term.variable = identifier("a pattern variable");
+            if (acceptSymbol("+")) {
+                term.maxTimes = -1;
+            } else if (acceptSymbol("*")) {
+                term.minTimes = 0;
+                term.maxTimes = -1;
+            } else if (acceptSymbol("?")) {
+                term.minTimes = 0;
+            } else if (acceptSymbol("{")) {
+                auto count = [&]() {
+                    if (cur().kind != TokenKind::Integer) fail(cur(), "expected a count, found " + describe(cur()));
+                    const Token& c = m_t[m_i++];
+                    int v = 0;
+                    const auto r = std::from_chars(c.text.data(), c.text.data() + c.text.size(), v);
+                    if (r.ec != std::errc() || v > 10'000) fail(c, "pattern count out of range: " + c.text, SqlErrc::Limit);
+                    return v;
+                };
+                term.minTimes = count();
+                term.maxTimes = term.minTimes;
+                if (acceptSymbol(",")) term.maxTimes = peekSymbol("}") ? -1 : count();
+                expectSymbol("}");
+                if (term.maxTimes != -1 && (term.maxTimes < term.minTimes || term.maxTimes == 0)) {
+                    fail(ahead(0), "bad quantifier {" + std::to_string(term.minTimes) + "," + std::to_string(term.maxTimes) + "}");
+                }
+            }
+            if (peekSymbol("?")) fail(cur(), "reluctant quantifiers are not supported", SqlErrc::Unsupported);
+            m->pattern.push_back(std::move(term));
+            if (m->pattern.size() > 64) fail(cur(), "a PATTERN has at most 64 variables", SqlErrc::Limit);
+        }
+        expectSymbol(")");
+        if (m->pattern.empty()) fail(cur(), "PATTERN needs at least one variable");
+        if (acceptKeyword("WITHIN")) {
+            if (!peekKeyword("INTERVAL")) fail(cur(), "expected INTERVAL after WITHIN, found " + describe(cur()));
+            m->within = intervalLiteral(cur());
+        }
+        if (acceptKeyword("DEFINE")) {
+            do {
+                const std::string var = identifier("a pattern variable");
+                expectKeyword("AS");
+                m->defines.emplace_back(var, expr());
+            } while (acceptSymbol(","));
+        }
+        expectSymbol(")");
+        if (acceptKeyword("AS")) {
+            m->alias = identifier("an alias");
+        } else if (atIdentifier()) {
+            m->alias = identifier("an alias");
+        }
+        return m;
+    }
+
     struct DepthGuard {
         explicit DepthGuard(Parser& p) : parser(p) {
             if (++parser.m_depth > kMaxDepth) {
@@ -246,6 +524,11 @@ private:
             t->kind = TableRef::Kind::Named;
             t->name = identifier("a table name");
             if (acceptSymbol(".")) t->name = identifier("a table name");  // schema.table: schema ignored
+        }
+        if (peekKeyword("MATCH_RECOGNIZE")) {
+            if (!m_script) fail(cur(), "MATCH_RECOGNIZE needs a stream table (run it in a streaming script)", SqlErrc::Unsupported);
+            t->match = matchRecognize();
+            return t;
         }
         if (acceptKeyword("AS")) {
             t->alias = identifier("a table alias");
@@ -533,7 +816,10 @@ private:
                 e.literal = word == "DATE" ? LiteralKind::Date : LiteralKind::Timestamp;
                 return e;
             }
-            if (word == "INTERVAL") fail(t, "INTERVAL literals are not supported in batch queries", SqlErrc::Unsupported);
+            if (word == "INTERVAL") {
+                if (!m_script) fail(t, "INTERVAL literals are not supported in batch queries", SqlErrc::Unsupported);
+                return intervalLiteral(t);
+            }
             if (word == "CASE") return caseExpr();
             if (word == "CAST" && peekSymbol("(", 1)) {
                 DepthGuard guard(*this);
@@ -700,6 +986,7 @@ private:
     std::vector<Token> m_t;
     std::size_t m_i = 0;
     int m_depth = 0;
+    bool m_script = false;
 };
 
 }  // namespace
@@ -713,6 +1000,24 @@ SqlResult<Statement> parse(std::string_view text) {
     } catch (const ParseFailure& failure) {
         return failure.error;
     }
+}
+
+SqlResult<std::vector<ScriptStatement>> parseScript(std::string_view text) {
+    auto tokens = tokenize(text);
+    if (!tokens) return tokens.error();
+    try {
+        Parser parser(std::move(*tokens));
+        return parser.script();
+    } catch (const ParseFailure& failure) {
+        return failure.error;
+    }
+}
+
+bool isStreamScript(std::string_view text) {
+    auto tokens = tokenize(text);
+    if (!tokens || tokens->empty() || (*tokens)[0].kind != TokenKind::Identifier) return false;
+    const std::string first = upper((*tokens)[0].text);
+    return first == "CREATE" || first == "INSERT" || first == "SET";
 }
 
 std::string render(const AstExpr& e) {

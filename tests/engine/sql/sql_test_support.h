@@ -39,4 +39,14 @@ inline std::string designNoiseQuery() {
     return doc.substr(start + 7, end - start - 7);
 }
 
+//! The design's CO2 rule as Flink SQL, exactly as docs/SQL.md prints it ("" when not found).
+inline std::string designCo2Script() {
+    const std::string doc = readText(std::filesystem::path(CITYOPS_SOURCE_DIR) / "docs/SQL.md");
+    const std::size_t section = doc.find("### The design's CO₂ rule");
+    const std::size_t start = section == std::string::npos ? section : doc.find("```sql\n", section);
+    const std::size_t end = start == std::string::npos ? start : doc.find("```", start + 7);
+    if (end == std::string::npos) return {};
+    return doc.substr(start + 7, end - start - 7);
+}
+
 }  // namespace sqltest

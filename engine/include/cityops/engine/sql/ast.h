@@ -22,7 +22,7 @@ struct WindowDef;
 enum class AstKind {
     Column,    //!< [qualifier.]name
     Star,      //!< * or qualifier.* (select lists and COUNT(*))
-    Literal,   //!< number, string, boolean, NULL, DATE/TIMESTAMP 'x'
+    Literal,   //!< number, string, boolean, NULL, DATE/TIMESTAMP 'x'; INTERVAL 'n' unit (scripts only): Int, name "interval", i = ms
     Param,     //!< :name, bound from QueryOptions::parameters
     Unary,     //!< op: "-", "NOT"
     Binary,    //!< op: + - * / % || = <> < <= > >= AND OR
@@ -90,6 +90,8 @@ struct SelectItem {
     std::string alias;
 };
 
+struct MatchRecognize;
+
 //! FROM element: a named table, a subquery or a join of two elements.
 struct TableRef {
     enum class Kind { Named, Subquery, Join };
@@ -103,6 +105,31 @@ struct TableRef {
     std::shared_ptr<TableRef> left;
     std::shared_ptr<TableRef> right;
     std::optional<AstExpr> on;
+    //! `source MATCH_RECOGNIZE (...)`: only in streaming scripts (parseScript); set on Named/Subquery.
+    std::shared_ptr<MatchRecognize> match;
+};
+
+//! One term of a MATCH_RECOGNIZE pattern: a variable with its quantifier ({n}, {n,m}, +, *, ?).
+struct PatternTerm {
+    SourcePos pos;
+    std::string variable;  //!< lower case
+    int minTimes = 1;
+    int maxTimes = 1;  //!< -1 = unbounded
+};
+
+//! `MATCH_RECOGNIZE (PARTITION BY .. ORDER BY .. MEASURES .. ONE ROW PER MATCH AFTER MATCH SKIP ..
+//! PATTERN (..) [WITHIN INTERVAL ..] DEFINE v AS cond, ..)` (Flink SQL's CEP clause).
+struct MatchRecognize {
+    enum class Skip { PastLastRow, ToNextRow };
+    SourcePos pos;
+    std::vector<AstExpr> partitionBy;
+    std::vector<OrderItem> orderBy;
+    std::vector<SelectItem> measures;
+    Skip skip = Skip::PastLastRow;
+    std::vector<PatternTerm> pattern;
+    std::optional<AstExpr> within;  //!< an INTERVAL literal
+    std::vector<std::pair<std::string, AstExpr>> defines;  //!< variable (lower case) → condition
+    std::string alias;
 };
 
 //! One SELECT block.
