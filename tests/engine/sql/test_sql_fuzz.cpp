@@ -3,6 +3,7 @@
 #include <random>
 
 #include "cityops/engine/sql/lexer.h"
+#include "cityops/engine/sql/stream.h"
 #include "sql_test_support.h"
 
 using namespace cityops::engine::sql;
@@ -69,6 +70,67 @@ private slots:
             QVERIFY(!err.message.empty());
         }
         QVERIFY(ok > 50);
+        QVERIFY(failed > 500);
+    }
+
+    //! Streaming scripts (the design CO2 rule, windows, sinks) mutated the same way, parsed and planned.
+    void mutatedStreamScripts() {
+        const std::vector<std::string> scripts = {
+            sqltest::designCo2Script(),
+            "CREATE TABLE air (sensor_id BIGINT, metric STRING, `value` DOUBLE, ts BIGINT, t AS TO_TIMESTAMP_LTZ(ts, 3),\n"
+            "  WATERMARK FOR t AS t - INTERVAL '5' SECOND) WITH ('connector' = 'embedded', 'topic' = 'air-quality');\n"
+            "CREATE TABLE agg WITH ('connector' = 'aggregates') AS SELECT sensor_id, COUNT(*) AS n, AVG(`value`) AS a,\n"
+            "  HOP_END(t, INTERVAL '1' MINUTE, INTERVAL '5' MINUTE) AS e FROM air WHERE metric IN ('co2', 'pm25')\n"
+            "  GROUP BY HOP(t, INTERVAL '1' MINUTE, INTERVAL '5' MINUTE), sensor_id HAVING COUNT(*) > 2;\n"
+            "INSERT INTO agg SELECT sensor_id, COUNT(*), SUM(`value`), SESSION_START(t, INTERVAL '30' SECOND) FROM air\n"
+            "  GROUP BY SESSION(t, INTERVAL '30' SECOND), sensor_id;"};
+        QVERIFY(!scripts[0].empty());
+        const std::vector<std::string> pool = {"CREATE", "TABLE", "INSERT", "INTO", "WITH", "(", ")", ",", "'x'", "=",
+                                               "WATERMARK", "FOR", "INTERVAL", "'5'", "SECOND", "TUMBLE", "HOP", "SESSION",
+                                               "MATCH_RECOGNIZE", "PATTERN", "DEFINE", "MEASURES", "{", "}", "+", "*", "?",
+                                               "PARTITION", "ORDER", "BY", "GROUP", "AS", "SELECT", "FROM", ";", "LIMIT"};
+        std::mt19937 rng(20261124);
+        int planned = 0;
+        int failed = 0;
+        for (int iteration = 0; iteration < 2000; ++iteration) {
+            const std::string& base = scripts[static_cast<std::size_t>(iteration) % scripts.size()];
+            auto tokens = tokenize(base);
+            QVERIFY(tokens);
+            std::vector<std::string> parts;
+            for (const Token& t : *tokens) {
+                if (t.kind != TokenKind::End) parts.push_back(base.substr(t.offset, t.length));
+            }
+            const int kind = static_cast<int>(rng() % 6);
+            const int edits = 1 + static_cast<int>(rng() % 3);
+            for (int e = 0; e < edits && !parts.empty(); ++e) {
+                const std::size_t at = rng() % parts.size();
+                switch (kind) {
+                    case 0: parts.erase(parts.begin() + static_cast<std::ptrdiff_t>(at)); break;
+                    case 1: parts.insert(parts.begin() + static_cast<std::ptrdiff_t>(at), parts[at]); break;
+                    case 2: std::swap(parts[at], parts[rng() % parts.size()]); break;
+                    case 3: parts.insert(parts.begin() + static_cast<std::ptrdiff_t>(at), pool[rng() % pool.size()]); break;
+                    default: break;
+                }
+            }
+            std::string text;
+            for (const std::string& p : parts) text += p + " ";
+            if (kind == 4) {
+                for (int e = 0; e < edits; ++e) text[rng() % text.size()] = static_cast<char>(rng() % 256);
+            } else if (kind == 5) {
+                text.resize(rng() % text.size());
+            }
+            auto result = explainStreamScript(text);
+            if (result) {
+                ++planned;
+                continue;
+            }
+            ++failed;
+            const SqlError& err = result.error();
+            QVERIFY2(err.pos.line >= 1 && err.pos.column >= 1 && err.pos.column <= static_cast<int>(text.size()) + 1,
+                     qPrintable(QString::fromStdString(text + " → " + err.toText())));
+            QVERIFY(!err.message.empty());
+        }
+        QVERIFY(planned > 20);
         QVERIFY(failed > 500);
     }
 
