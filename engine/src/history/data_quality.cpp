@@ -19,7 +19,7 @@ std::array<ValueRange, kMetricCount> defaultValueRanges() {
     r[static_cast<int>(Metric::Temperature)] = {-50.0, 60.0};
     r[static_cast<int>(Metric::Humidity)] = {0.0, 100.0};
     r[static_cast<int>(Metric::ParkingOccupancy)] = {0.0, 1.0};
-    r[static_cast<int>(Metric::EmergencySeverity)] = {0.0, 5.0};
+    r[static_cast<int>(Metric::EmergencySeverity)] = {0.0, 5.9};  // severity + type code (emergency_code.h)
     r[static_cast<int>(Metric::EnergyKwh)] = {0.0, 100'000.0};
     r[static_cast<int>(Metric::NoiseDb)] = {20.0, 140.0};
     r[static_cast<int>(Metric::O3)] = {0.0, 1'000.0};
