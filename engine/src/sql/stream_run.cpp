@@ -465,30 +465,34 @@ SqlResult<StreamScriptResult> runStreamScript(std::string_view script, const Str
     return stream_detail::execute(script, environment, options, true);
 }
 
+QueryResult alertsAsTable(const std::vector<Alert>& alerts) {
+    using batch::Column;
+    using batch::DataType;
+    Column sensor(DataType::Int64), location(DataType::Int64), first(DataType::Timestamp), last(DataType::Timestamp),
+        count(DataType::Int64), value(DataType::Double), severity(DataType::String), rule(DataType::String);
+    for (const Alert& a : alerts) {
+        sensor.appendInt(a.sensorId);
+        location.appendInt(a.locationId);
+        first.appendInt(a.firstEventMs);
+        last.appendInt(a.eventTimeMs);
+        count.appendInt(a.matchedCount);
+        value.appendDouble(a.value);
+        severity.appendString(toString(a.severity));
+        rule.appendString(toString(a.rule));
+    }
+    QueryResult out;
+    out.names = {"sensor_id", "location_id", "first_event_time", "event_time", "matched_count", "value", "severity", "rule"};
+    Column* columns[] = {&sensor, &location, &first, &last, &count, &value, &severity, &rule};
+    for (std::size_t i = 0; i < 8; ++i) out.table.setColumn("c" + std::to_string(i), std::move(*columns[i]));
+    return out;
+}
+
 std::string formatStreamResult(const StreamScriptResult& result, ResultFormat format) {
     std::string out;
     const bool table = format == ResultFormat::Table;
     if (!result.alerts.empty()) {
-        using batch::Column;
-        using batch::DataType;
-        Column sensor(DataType::Int64), location(DataType::Int64), first(DataType::Timestamp), last(DataType::Timestamp),
-            count(DataType::Int64), value(DataType::Double), severity(DataType::String), rule(DataType::String);
-        for (const Alert& a : result.alerts) {
-            sensor.appendInt(a.sensorId);
-            location.appendInt(a.locationId);
-            first.appendInt(a.firstEventMs);
-            last.appendInt(a.eventTimeMs);
-            count.appendInt(a.matchedCount);
-            value.appendDouble(a.value);
-            severity.appendString(toString(a.severity));
-            rule.appendString(toString(a.rule));
-        }
-        QueryResult alerts;
-        alerts.names = {"sensor_id", "location_id", "first_event_time", "event_time", "matched_count", "value", "severity", "rule"};
-        Column* columns[] = {&sensor, &location, &first, &last, &count, &value, &severity, &rule};
-        for (std::size_t i = 0; i < 8; ++i) alerts.table.setColumn("c" + std::to_string(i), std::move(*columns[i]));
         if (table) out += "alerts (" + std::to_string(result.alerts.size()) + ")\n";
-        out += formatResult(alerts, format);
+        out += formatResult(alertsAsTable(result.alerts), format);
     }
     for (const auto& [name, rows] : result.tables) {
         if (table) out += name + " (" + std::to_string(rows.table.rowCount()) + " rows)\n";

@@ -175,6 +175,8 @@ void SqlConsoleWindow::createActions() {
 }
 
 bool SqlConsoleWindow::setDataDir(const QString& dataDir) {
+    const QString log = QDir(dataDir).filePath(QStringLiteral("log"));
+    if (QFileInfo(log).isDir()) m_runner->setLogDirectory(log);
     const QString db = QDir(dataDir).filePath(QStringLiteral("cityops.db"));
     if (!QFileInfo::exists(db)) return false;
     m_runner->registerStoredReadings(db);

@@ -10,6 +10,7 @@
 #include <QTextBlock>
 #include <algorithm>
 
+#include "cityops/engine/sql/stream.h"
 #include "cityops/widgets/sql_console/sql_runner.h"
 #include "sql_console/sql_highlighter.h"
 
@@ -192,7 +193,11 @@ Statement SqlEditor::currentStatement() const {
         const int start = cursor.selectionStart();
         return Statement{toPlainText().mid(start, cursor.selectionEnd() - start), start};
     }
-    return statementAt(toPlainText(), cursor.position());
+    // A streaming script (CREATE TABLE …; INSERT INTO … SELECT …) runs as a whole: its statements
+    // depend on one another.
+    const QString text = toPlainText();
+    if (engine::sql::isStreamScript(text.toStdString())) return Statement{text, 0};
+    return statementAt(text, cursor.position());
 }
 
 void SqlEditor::markError(int statementStart, int line, int column) {

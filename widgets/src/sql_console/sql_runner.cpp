@@ -4,6 +4,8 @@
 #include <chrono>
 #include <exception>
 
+#include "cityops/engine/sql/stream.h"
+
 namespace cityops::widgets::sql_console {
 
 namespace {
@@ -117,6 +119,11 @@ void SqlRunner::startQuery(const QString& text) {
     m_thread = std::thread([this, text, utf8 = text.toStdString(), options = std::move(options)] {
         const auto started = std::chrono::steady_clock::now();
         try {
+            if (engine::sql::isStreamScript(utf8)) {
+                runStream(text, utf8, started);
+                m_done.store(true);
+                return;
+            }
             auto result = engine::sql::runQuery(*m_catalog, utf8, options);
             if (result) {
                 auto outcome = std::make_unique<SqlOutcome>();
@@ -133,6 +140,40 @@ void SqlRunner::startQuery(const QString& text) {
         m_done.store(true);
     });
     m_timer.start();
+}
+
+//! A streaming script on the worker thread: its jobs read the embedded log to its end (Cancel stops
+//! them); the grid shows the alerts, or else the first result table; the plan tab every job's plan and
+//! counters.
+void SqlRunner::runStream(const QString& text, const std::string& utf8, std::chrono::steady_clock::time_point started) {
+    engine::sql::StreamEnvironment environment;
+    environment.logDirectory = m_logDirectory;
+    environment.workers = 2;
+    engine::sql::StreamRunOptions run;
+    run.stop = &m_cancel;
+    auto result = engine::sql::runStreamScript(utf8, environment, run);
+    if (m_cancel.load()) {
+        m_error = engine::sql::SqlError{engine::sql::SqlErrc::Cancelled, "cancelled", {}};
+        return;
+    }
+    if (!result) {
+        m_error = result.error();
+        return;
+    }
+    auto outcome = std::make_unique<SqlOutcome>();
+    outcome->text = text;
+    if (!result->alerts.empty() || result->tables.empty()) {
+        outcome->result = engine::sql::alertsAsTable(result->alerts);
+    } else {
+        outcome->result = result->tables.front().second;
+    }
+    std::string plan;
+    for (const auto& job : result->jobs) plan += job.statement + "\n" + job.plan + "\n";
+    plan += engine::sql::formatStreamResult(engine::sql::StreamScriptResult{{}, {}, result->topicRecords, result->jobs},
+                                            engine::sql::ResultFormat::Table);
+    outcome->result.plan = std::move(plan);
+    outcome->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    m_outcome = std::move(outcome);
 }
 
 void SqlRunner::startDescribe(std::vector<std::string> names) {

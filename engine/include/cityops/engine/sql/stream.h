@@ -139,6 +139,10 @@ struct StreamScriptResult {
 SqlResult<StreamScriptResult> runStreamScript(std::string_view script, const StreamEnvironment& environment,
                                               const StreamRunOptions& options = {});
 
+//! The alerts of a script as a result table: sensor_id, location_id, first_event_time, event_time,
+//! matched_count, value, severity, rule (what formatStreamResult prints and the SQL console shows).
+QueryResult alertsAsTable(const std::vector<Alert>& alerts);
+
 //! Renders a result: the alerts as a table (sensor_id, location_id, first/last event time, count,
 //! value, severity, rule), then each table under its name, then one summary line per job.
 std::string formatStreamResult(const StreamScriptResult& result, ResultFormat format);

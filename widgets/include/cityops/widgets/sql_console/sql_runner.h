@@ -4,6 +4,7 @@
 #include <QString>
 #include <QTimer>
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -64,6 +65,9 @@ public:
     const std::vector<SqlTableInfo>& schema() const { return m_schema; }
     //! The table of that name (case-insensitive), or null.
     const SqlTableInfo* table(const QString& name) const;
+    //! The embedded event log that streaming scripts (CREATE TABLE … WITH ('connector' = 'embedded'),
+    //! INSERT INTO, windowed SELECT) read; empty = none, and such a script fails with the engine's message.
+    void setLogDirectory(const QString& directory) { m_logDirectory = directory.toStdString(); }
     //! Largest cross join a query may produce (QueryOptions::maxCrossJoinRows).
     void setMaxCrossJoinRows(std::size_t rows) { m_maxCrossJoinRows = rows; }
 
@@ -84,6 +88,7 @@ private:
     void startNext();
     void startQuery(const QString& text);
     void startDescribe(std::vector<std::string> names);
+    void runStream(const QString& text, const std::string& utf8, std::chrono::steady_clock::time_point started);
     void poll();
     void finishJob();
     void rebuildSchema();
@@ -95,6 +100,7 @@ private:
     std::map<std::string, SqlTableInfo> m_described;
     std::optional<QString> m_queuedQuery;
     bool m_queryActive = false;
+    std::string m_logDirectory;
     std::size_t m_maxCrossJoinRows = engine::sql::QueryOptions{}.maxCrossJoinRows;
 
     enum class Job { None, Query, Describe };
