@@ -13,7 +13,7 @@ TimeMs SystemClock::nowMs() const {
         .count();
 }
 
-TimeMs SteadyClock::nowMs() const {
+TimeMs MonotonicClock::nowMs() const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
@@ -34,7 +34,7 @@ int resolveWorkers(int configured) {
 RuntimeCore::Impl::Impl(JobConfig c, JobParts p)
     : config(std::move(c)),
       clock(config.clock != nullptr ? config.clock : &systemClock),
-      monotonic(config.monotonicClock != nullptr ? config.monotonicClock : &steadyClock),
+      monotonic(config.monotonicClock != nullptr ? config.monotonicClock : &monotonicClockDefault),
       workerCount(static_cast<int>(p.workers.size())),
       parts(std::move(p)),
       tracker(WatermarkOptions{config.maxOutOfOrdernessMs, config.idleTimeoutMs}) {

@@ -60,7 +60,7 @@ struct RuntimeCore::Impl {
 
     JobConfig config;
     SystemClock systemClock;
-    SteadyClock steadyClock;
+    MonotonicClock monotonicClockDefault;
     const Clock* clock = nullptr;
     const Clock* monotonic = nullptr;
     int workerCount = 1;

@@ -45,7 +45,7 @@ public:
 };
 
 //! Milliseconds of std::chrono::steady_clock: never stepped, only good for measuring elapsed time.
-class SteadyClock final : public Clock {
+class MonotonicClock final : public Clock {
 public:
     TimeMs nowMs() const override;
 };
@@ -77,7 +77,7 @@ struct JobConfig {
     //! Measures elapsed time while `clock` has been stepped back (NTP step, operator change): the job's
     //! processing time never goes back and keeps pace with this clock until the wall clock catches up,
     //! so processing-time timers, idle detection and checkpoint intervals do not stall for the size of
-    //! the step. nullptr = SteadyClock. Must outlive the job.
+    //! the step. nullptr = MonotonicClock. Must outlive the job.
     const Clock* monotonicClock = nullptr;
     //! The store for checkpoints and exactly-once sinks; nullptr = no checkpoints. Must outlive the job.
     storage::Storage* storage = nullptr;
