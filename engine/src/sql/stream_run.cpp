@@ -1,8 +1,11 @@
 // Runs streaming scripts: each INSERT / SELECT becomes a JobBuilder<Reading> job over an EventSource
 // (the embedded log's topic, or a Kafka source a connector injects), with the planned operators and
 // a coordinator-side sink that turns emitted records into rows for the target table.
+#include <algorithm>
 #include <cstring>
+#include <tuple>
 
+#include "cityops/engine/batch/operations.h"
 #include "cityops/engine/log/event_log.h"
 #include "cityops/engine/log/record.h"
 #include "cityops/engine/sql/stream.h"
@@ -106,7 +109,14 @@ public:
     QueryResult result(std::string plan) {
         QueryResult r;
         r.names = m_names;
-        for (std::size_t i = 0; i < m_columns.size(); ++i) r.table.setColumn("c" + std::to_string(i), std::move(m_columns[i]));
+        std::vector<batch::SortKey> keys;
+        for (std::size_t i = 0; i < m_columns.size(); ++i) {
+            r.table.setColumn("c" + std::to_string(i), std::move(m_columns[i]));
+            keys.push_back({"c" + std::to_string(i), true});
+        }
+        // Parallel subtasks emit in whatever order the threads interleave: a bounded run's rows are
+        // sorted by their columns left to right so the same script over the same log prints the same.
+        r.table = batch::orderBy(r.table, keys);
         r.plan = std::move(plan);
         return r;
     }
@@ -413,6 +423,10 @@ SqlResult<StreamScriptResult> execute(std::string_view script, const StreamEnvir
             } else if (sink->connector == Connector::Alerts) {
                 AlertTarget target(*sink, result.alerts);
                 result.jobs.push_back(runJob(plan, target, env, logs, options, statement, jobs));
+                // In event-time order whatever the subtasks' interleaving (see TableTarget::result).
+                std::stable_sort(result.alerts.begin(), result.alerts.end(), [](const Alert& a, const Alert& b) {
+                    return std::tie(a.eventTimeMs, a.sensorId, a.id) < std::tie(b.eventTimeMs, b.sensorId, b.id);
+                });
             } else {
                 TopicTarget target(*sink, plan.names, logs.get(pos), result.topicRecords);
                 result.jobs.push_back(runJob(plan, target, env, logs, options, statement, jobs));
